@@ -1,0 +1,97 @@
+//! Code generation for the `hostup` crate: `openapi/hostup.yaml` in, Rust source out.
+//!
+//! `build.rs` calls [`generate`] and writes the result to `OUT_DIR`; `cargo xtask generate` calls the
+//! same function and writes a readable copy for review. The spec stays truthful (problem+json errors,
+//! plain string secrets); the rewrites that progenitor needs happen here, on a copy.
+
+mod open_enum;
+mod operations;
+mod rewrite;
+
+use std::path::Path;
+
+use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle, TypeImpl};
+use serde_json::Value;
+
+pub use open_enum::OpenEnum;
+pub use operations::OperationRow;
+
+/// Rust path of the handwritten secret type that `x-hostup-secret` fields decode into.
+const SECRET_TYPE: &str = "crate::Secret";
+/// Module in the `hostup` crate that includes the generated open enums.
+const OPEN_ENUM_MODULE: &str = "crate::open_enums";
+
+/// Everything generated from one spec.
+pub struct Generated {
+    /// The progenitor client, builders and types.
+    pub client: String,
+    /// Open enums (known values plus a catch-all) for `x-open-enum` schemas.
+    pub open_enums: String,
+    /// A static table describing every operation (path template, auth, scopes).
+    pub operations: String,
+    /// httpmock helpers (`MockServerExt`) for the generated operations.
+    pub httpmock: String,
+}
+
+/// Reads a YAML or JSON OpenAPI document into a JSON value.
+pub fn load_spec(path: &Path) -> Result<Value, String> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    serde_yaml_ng::from_str(&text).map_err(|e| format!("{} is not valid YAML: {e}", path.display()))
+}
+
+/// Generates all Rust code for the spec at `path`.
+pub fn generate(path: &Path) -> Result<Generated, String> {
+    let spec = load_spec(path)?;
+    generate_from_value(&spec)
+}
+
+/// Generates all Rust code for an already loaded spec.
+pub fn generate_from_value(spec: &Value) -> Result<Generated, String> {
+    let enums = open_enum::collect(spec)?;
+    let operations = operations::collect(spec)?;
+    let prepared = rewrite::for_progenitor(spec);
+    let openapi: openapiv3::OpenAPI = serde_json::from_value(prepared)
+        .map_err(|e| format!("the spec is not a valid OpenAPI 3.0 document: {e}"))?;
+
+    let mut settings = GenerationSettings::default();
+    settings
+        .with_interface(InterfaceStyle::Builder)
+        .with_tag(TagStyle::Merged)
+        .with_inner_type(quote::quote!(crate::runtime::Runtime))
+        .with_hooks(progenitor::HooksMode::Expected)
+        .with_derive("PartialEq")
+        .with_replacement(
+            rewrite::SECRET_SCHEMA,
+            SECRET_TYPE,
+            std::iter::empty::<TypeImpl>(),
+        );
+    for e in &enums {
+        settings.with_replacement(
+            &e.name,
+            format!("{OPEN_ENUM_MODULE}::{}", e.name),
+            [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
+        );
+    }
+
+    let mut generator = Generator::new(&settings);
+    let client = generator
+        .generate_tokens(&openapi)
+        .map_err(|e| format!("progenitor rejected the spec: {e}"))?;
+    let httpmock = generator
+        .httpmock(&openapi, "crate")
+        .map_err(|e| format!("progenitor could not generate mocks: {e}"))?;
+
+    Ok(Generated {
+        client: pretty(client)?,
+        open_enums: pretty(open_enum::render(&enums))?,
+        operations: pretty(operations::render(&operations))?,
+        httpmock: pretty(httpmock)?,
+    })
+}
+
+fn pretty(tokens: proc_macro2::TokenStream) -> Result<String, String> {
+    let file: syn::File =
+        syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
+    Ok(prettyplease::unparse(&file))
+}

@@ -1,0 +1,191 @@
+//! Open enums: schemas marked `x-open-enum` become Rust enums with one variant per documented value
+//! and an `Other(String)` catch-all, so a value the server adds later still decodes, and keeps its
+//! raw string. Variant names come from `x-enum-varnames` when given (needed for the empty string).
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+/// One open enum to generate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpenEnum {
+    /// Schema (and Rust type) name.
+    pub name: String,
+    /// The schema's description.
+    pub description: String,
+    /// `(wire value, Rust variant name)` in spec order.
+    pub variants: Vec<(String, String)>,
+}
+
+/// Finds every component schema marked `x-open-enum: true`.
+pub fn collect(spec: &Value) -> Result<Vec<OpenEnum>, String> {
+    let Some(schemas) = spec.pointer("/components/schemas").and_then(Value::as_object) else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for (name, schema) in schemas {
+        if schema.get("x-open-enum").and_then(Value::as_bool) != Some(true) {
+            continue;
+        }
+        let values: Vec<String> = schema
+            .get("enum")
+            .and_then(Value::as_array)
+            .ok_or_else(|| format!("open enum {name} has no `enum` list"))?
+            .iter()
+            .map(|v| v.as_str().map(str::to_owned))
+            .collect::<Option<_>>()
+            .ok_or_else(|| format!("open enum {name} has a non-string value"))?;
+        let names: Vec<String> = match schema.get("x-enum-varnames").and_then(Value::as_array) {
+            Some(list) => list.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect(),
+            None => values.iter().map(|v| camel_case(v)).collect::<Result<_, _>>()?,
+        };
+        if names.len() != values.len() {
+            return Err(format!("open enum {name}: x-enum-varnames must name every value"));
+        }
+        out.push(OpenEnum {
+            name: name.clone(),
+            description: schema
+                .get("description")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string(),
+            variants: values.into_iter().zip(names).collect(),
+        });
+    }
+    Ok(out)
+}
+
+fn camel_case(value: &str) -> Result<String, String> {
+    if value.is_empty() {
+        return Err("the empty enum value needs a name in x-enum-varnames".into());
+    }
+    Ok(value
+        .split(['_', '-', ' '])
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let mut c = p.chars();
+            c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+        })
+        .collect())
+}
+
+/// Renders the enums as Rust code.
+pub fn render(enums: &[OpenEnum]) -> TokenStream {
+    let items = enums.iter().map(render_one);
+    quote! { #(#items)* }
+}
+
+fn render_one(e: &OpenEnum) -> TokenStream {
+    let name = format_ident!("{}", e.name);
+    let doc = format!(
+        "{}\n\nOpen enum: a value this crate does not know decodes as `Other` with the raw string.",
+        e.description
+    );
+    let idents: Vec<_> = e.variants.iter().map(|(_, n)| format_ident!("{}", n)).collect();
+    let wires: Vec<_> = e.variants.iter().map(|(w, _)| w.as_str()).collect();
+    let variant_docs: Vec<_> = wires
+        .iter()
+        .map(|w| if w.is_empty() { "The empty string `\"\"`.".to_string() } else { format!("`{w}`") })
+        .collect();
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum #name {
+            #( #[doc = #variant_docs] #idents, )*
+            /// A value this version of the crate does not know, kept as sent.
+            Other(String),
+        }
+
+        impl #name {
+            /// Every documented wire value, in spec order.
+            pub const KNOWN: &'static [&'static str] = &[#(#wires),*];
+
+            /// The value as it appears on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #( Self::#idents => #wires, )*
+                    Self::Other(raw) => raw.as_str(),
+                }
+            }
+
+            /// True for a documented value, false for `Other`.
+            pub fn is_known(&self) -> bool {
+                !matches!(self, Self::Other(_))
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #( #wires => Self::#idents, )*
+                    other => Self::Other(other.to_owned()),
+                }
+            }
+        }
+
+        impl From<String> for #name {
+            fn from(value: String) -> Self {
+                match Self::from(value.as_str()) {
+                    Self::Other(_) => Self::Other(value),
+                    known => known,
+                }
+            }
+        }
+
+        impl ::std::str::FromStr for #name {
+            type Err = ::std::convert::Infallible;
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let raw = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(deserializer)?;
+                Ok(Self::from(raw.as_ref()))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn collects_marked_enums_with_names() {
+        let spec = json!({"components": {"schemas": {
+            "P": {"type": "string", "enum": ["in_progress", ""], "x-open-enum": true,
+                  "x-enum-varnames": ["InProgress", "NotReported"]},
+            "Closed": {"type": "string", "enum": ["a"]}}}});
+        let enums = collect(&spec).unwrap();
+        assert_eq!(enums.len(), 1);
+        assert_eq!(enums[0].variants[1], ("".to_string(), "NotReported".to_string()));
+    }
+
+    #[test]
+    fn unnamed_empty_value_is_an_error() {
+        let spec = json!({"components": {"schemas": {
+            "P": {"type": "string", "enum": ["a", ""], "x-open-enum": true}}}});
+        assert!(collect(&spec).unwrap_err().contains("x-enum-varnames"));
+    }
+
+    #[test]
+    fn camel_cases_snake_values() {
+        assert_eq!(camel_case("in_progress").unwrap(), "InProgress");
+    }
+}

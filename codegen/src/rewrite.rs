@@ -1,0 +1,106 @@
+//! Rewrites applied to a copy of the spec before progenitor sees it.
+//!
+//! - `application/problem+json` becomes `application/json`: progenitor only decodes JSON media
+//!   types, and without this every v2 error would arrive as an untyped byte stream.
+//! - A property marked `x-hostup-secret` becomes a reference to a synthetic `HostupSecret` schema,
+//!   which the generator replaces with the crate's redacting `Secret` type.
+
+use serde_json::{Map, Value, json};
+
+/// Name of the synthetic schema that secret properties point to.
+pub const SECRET_SCHEMA: &str = "HostupSecret";
+
+/// Returns the spec with the rewrites applied.
+pub fn for_progenitor(spec: &Value) -> Value {
+    let mut spec = spec.clone();
+    rename_problem_json(&mut spec);
+    let mut found_secret = false;
+    mark_secrets(&mut spec, &mut found_secret);
+    if found_secret {
+        if let Some(schemas) = spec.pointer_mut("/components/schemas").and_then(Value::as_object_mut) {
+            schemas.insert(
+                SECRET_SCHEMA.to_string(),
+                json!({"type": "string", "description": "A secret string; never printed."}),
+            );
+        }
+    }
+    spec
+}
+
+fn rename_problem_json(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            if let Some(content) = map.get_mut("content").and_then(Value::as_object_mut) {
+                if let Some(problem) = content.remove("application/problem+json") {
+                    content.entry("application/json").or_insert(problem);
+                }
+            }
+            map.values_mut().for_each(rename_problem_json);
+        }
+        Value::Array(items) => items.iter_mut().for_each(rename_problem_json),
+        _ => {}
+    }
+}
+
+fn mark_secrets(value: &mut Value, found: &mut bool) {
+    match value {
+        Value::Object(map) => {
+            if let Some(props) = map.get_mut("properties").and_then(Value::as_object_mut) {
+                for prop in props.values_mut() {
+                    if is_secret(prop) {
+                        *found = true;
+                        *prop = secret_ref(prop.as_object().expect("checked by is_secret"));
+                    }
+                }
+            }
+            map.values_mut().for_each(|v| mark_secrets(v, found));
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| mark_secrets(v, found)),
+        _ => {}
+    }
+}
+
+fn is_secret(schema: &Value) -> bool {
+    schema.get("x-hostup-secret").and_then(Value::as_bool) == Some(true)
+}
+
+fn secret_ref(original: &Map<String, Value>) -> Value {
+    let reference = json!({"$ref": format!("#/components/schemas/{SECRET_SCHEMA}")});
+    let mut out = Map::new();
+    // `nullable` next to a bare `$ref` is ignored by the generator; `allOf` keeps it.
+    out.insert("allOf".into(), Value::Array(vec![reference]));
+    for key in ["nullable", "description"] {
+        if let Some(v) = original.get(key) {
+            out.insert(key.into(), v.clone());
+        }
+    }
+    Value::Object(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn problem_json_becomes_json() {
+        let spec = json!({"paths": {"/a": {"get": {"responses": {"400": {"content": {
+            "application/problem+json": {"schema": {"type": "object"}}}}}}}}});
+        let out = for_progenitor(&spec);
+        let content = out.pointer("/paths/~1a/get/responses/400/content").unwrap();
+        assert!(content.get("application/json").is_some());
+        assert!(content.get("application/problem+json").is_none());
+    }
+
+    #[test]
+    fn secret_property_points_at_secret_schema_and_keeps_nullable() {
+        let spec = json!({"components": {"schemas": {"A": {"type": "object", "properties": {
+            "pw": {"type": "string", "nullable": true, "x-hostup-secret": true},
+            "user": {"type": "string"}}}}}});
+        let out = for_progenitor(&spec);
+        let pw = out.pointer("/components/schemas/A/properties/pw").unwrap();
+        assert_eq!(pw["allOf"][0]["$ref"], "#/components/schemas/HostupSecret");
+        assert_eq!(pw["nullable"], true);
+        assert_eq!(out.pointer("/components/schemas/A/properties/user/type").unwrap(), "string");
+        assert!(out.pointer("/components/schemas/HostupSecret").is_some());
+    }
+}

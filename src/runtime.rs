@@ -1,0 +1,3 @@
+#[derive(Clone, Debug)]
+pub struct Runtime;
+impl progenitor_client::ClientHooks<Runtime> for crate::Client {}

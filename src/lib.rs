@@ -1,14 +1,39 @@
+#![doc = include_str!("../README.md")]
+#![deny(missing_docs)]
+
+mod config;
+mod diagnose;
+mod error;
+#[allow(missing_docs, clippy::all, unused_imports)]
 mod generated {
     include!(concat!(env!("OUT_DIR"), "/client.rs"));
 }
+#[allow(clippy::all)]
 mod open_enums {
     include!(concat!(env!("OUT_DIR"), "/open_enums.rs"));
 }
-pub mod runtime;
-pub use generated::Client;
+pub mod operations;
+pub mod rate_limit;
+mod response_guard;
+pub mod retry;
+mod runtime;
+mod secret;
+
+pub use config::{ClientBuilder, DEFAULT_BASE_URL, DEFAULT_USER_AGENT, ENV_API_KEY, ENV_BASE_URL};
+pub use error::{ApiError, DecodeError, Error, ErrorCode, LegacyApiError, Result};
+pub use generated::{Client, ResponseValue};
+pub use rate_limit::RateLimit;
+pub use retry::RetryPolicy;
+pub use runtime::Runtime;
+pub use secret::Secret;
+
+/// The request and response types generated from the spec, and the open enums.
 pub mod types {
     pub use crate::generated::types::*;
     pub use crate::open_enums::*;
 }
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Secret(String);
+
+/// Builders for each operation's parameters (returned by the `Client` methods).
+pub mod builder {
+    pub use crate::generated::builder::*;
+}

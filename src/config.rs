@@ -1,0 +1,282 @@
+//! Building a [`Client`]: base URL, API key, timeouts, retries, user agent.
+//!
+//! Sources, in order: what the builder is told, then the environment (`HOSTUP_API_KEY`,
+//! `HOSTUP_BASE_URL`). A missing key is an error that names the variable; the client never sends a
+//! request without credentials.
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+use reqwest::Url;
+
+use crate::runtime::Runtime;
+use crate::{Client, Error, Result, RetryPolicy, Secret};
+
+/// The API's base URL.
+pub const DEFAULT_BASE_URL: &str = "https://cloud.hostup.se";
+/// Environment variable holding the API key.
+pub const ENV_API_KEY: &str = "HOSTUP_API_KEY";
+/// Environment variable overriding the base URL.
+pub const ENV_BASE_URL: &str = "HOSTUP_BASE_URL";
+/// The `User-Agent` sent unless the builder is given another.
+pub const DEFAULT_USER_AGENT: &str = concat!("hostup-rust/", env!("CARGO_PKG_VERSION"));
+
+/// Configures and builds a [`Client`].
+///
+/// ```
+/// use std::time::Duration;
+/// let client = hostup::Client::builder()
+///     .api_key("my-key")
+///     .timeout(Duration::from_secs(20))
+///     .retry(hostup::RetryPolicy::standard().with_max_attempts(4))
+///     .build()?;
+/// # Ok::<(), hostup::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct ClientBuilder {
+    base_url: Option<String>,
+    base_url_source: &'static str,
+    api_key: Option<Secret>,
+    api_key_source: &'static str,
+    connect_timeout: Duration,
+    timeout: Duration,
+    retry: RetryPolicy,
+    user_agent: String,
+    http_client: Option<reqwest::Client>,
+    allow_insecure_http: bool,
+    max_body_bytes: usize,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        Self {
+            base_url: None,
+            base_url_source: "the base URL",
+            api_key: None,
+            api_key_source: "",
+            connect_timeout: Duration::from_secs(10),
+            timeout: Duration::from_secs(30),
+            retry: RetryPolicy::standard(),
+            user_agent: DEFAULT_USER_AGENT.to_string(),
+            http_client: None,
+            allow_insecure_http: false,
+            max_body_bytes: 8 * 1024 * 1024,
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// A builder with the defaults: `https://cloud.hostup.se`, 10 s connect and 30 s request
+    /// timeouts, [`RetryPolicy::standard`], an 8 MiB response cap.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A builder that takes the API key from `HOSTUP_API_KEY` and the base URL from
+    /// `HOSTUP_BASE_URL` when set. Values given to the builder afterwards win.
+    pub fn from_env() -> Self {
+        let mut builder = Self::new();
+        if let Ok(key) = std::env::var(ENV_API_KEY) {
+            builder.api_key = Some(Secret::new(key));
+            builder.api_key_source = ENV_API_KEY;
+        }
+        if let Ok(url) = std::env::var(ENV_BASE_URL) {
+            builder.base_url = Some(url);
+            builder.base_url_source = ENV_BASE_URL;
+        }
+        builder
+    }
+
+    /// The API key. Sent as `Authorization: Bearer` on v2 routes and `X-API-Key` on legacy ones.
+    pub fn api_key(mut self, key: impl Into<Secret>) -> Self {
+        self.api_key = Some(key.into());
+        self.api_key_source = "the API key given to ClientBuilder::api_key";
+        self
+    }
+
+    /// The base URL (default `https://cloud.hostup.se`). Plain `http` is refused unless the host is
+    /// loopback or [`allow_insecure_http`](Self::allow_insecure_http) is set.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self.base_url_source = "the base URL";
+        self
+    }
+
+    /// Allows plain `http` to a non-loopback host. Your API key then travels in clear text.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// Time allowed to open a connection (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Time allowed for one attempt, from sending to the last byte (default 30 s). The whole call
+    /// is bounded by [`RetryPolicy::with_deadline`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The retry policy (default [`RetryPolicy::standard`]).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The `User-Agent` (default `hostup-rust/<version>`).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// A `reqwest::Client` of your own (proxies, TLS roots). Its timeouts and redirect policy
+    /// apply instead of the builder's; keep redirects off or same-origin so credentials never
+    /// follow a redirect to another host.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// The largest response body accepted (default 8 MiB); a larger one fails the call.
+    pub fn max_body_bytes(mut self, bytes: usize) -> Self {
+        self.max_body_bytes = bytes;
+        self
+    }
+
+    /// Builds the client.
+    ///
+    /// # Errors
+    /// [`Error::Config`] when the API key is missing or empty, or the base URL is invalid or plain
+    /// `http` to a non-loopback host.
+    pub fn build(self) -> Result<Client> {
+        let key = match &self.api_key {
+            None => {
+                return Err(Error::Config(format!(
+                    "no API key: set {ENV_API_KEY} or call ClientBuilder::api_key"
+                )));
+            }
+            Some(key) if key.expose().trim().is_empty() => {
+                let source = if self.api_key_source.is_empty() { ENV_API_KEY } else { self.api_key_source };
+                return Err(Error::Config(format!("{source} is empty")));
+            }
+            Some(key) => key.clone(),
+        };
+        let raw_url = self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL);
+        let base_url = check_base_url(raw_url, self.allow_insecure_http, self.base_url_source)?;
+        let http = match self.http_client {
+            Some(client) => client,
+            None => build_http_client(self.connect_timeout, self.timeout)?,
+        };
+        let runtime = Runtime::new(key, &self.user_agent, self.retry, self.max_body_bytes, &base_url)?;
+        Ok(Client::new_with_client(base_url.as_str().trim_end_matches('/'), http, runtime))
+    }
+}
+
+fn check_base_url(raw: &str, allow_insecure: bool, source: &str) -> Result<Url> {
+    let url = Url::parse(raw).map_err(|e| Error::Config(format!("{source} {raw:?} is not a URL: {e}")))?;
+    let Some(host) = url.host_str() else {
+        return Err(Error::Config(format!("{source} {raw:?} has no host")));
+    };
+    if url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() || url.password().is_some() {
+        return Err(Error::Config(format!(
+            "{source} must be scheme, host, port and path only (no query, fragment or credentials)"
+        )));
+    }
+    match url.scheme() {
+        "https" => Ok(url),
+        "http" if allow_insecure || is_loopback(host) => Ok(url),
+        "http" => Err(Error::Config(format!(
+            "{source} {raw:?} is plain http to a non-loopback host: the API key would travel in clear text; \
+             use https, or ClientBuilder::allow_insecure_http(true) if you really mean it"
+        ))),
+        other => Err(Error::Config(format!("{source} has unsupported scheme {other:?}; use https"))),
+    }
+}
+
+fn is_loopback(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost") || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+fn build_http_client(connect_timeout: Duration, timeout: Duration) -> Result<reqwest::Client> {
+    #[cfg(feature = "rustls")]
+    {
+        // Fails harmlessly when the process already chose a provider.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
+    reqwest::Client::builder()
+        .connect_timeout(connect_timeout)
+        .timeout(timeout)
+        .redirect(same_origin_redirects())
+        .build()
+        .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))
+}
+
+/// Follows redirects only within the original origin, so credentials never reach another host.
+fn same_origin_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let first = &attempt.previous()[0];
+        let same_origin = attempt.url().origin() == first.origin();
+        if attempt.previous().len() > 5 {
+            attempt.error("too many redirects")
+        } else if same_origin {
+            attempt.follow()
+        } else {
+            attempt.stop()
+        }
+    })
+}
+
+impl Client {
+    /// A [`ClientBuilder`] with the defaults.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+
+    /// A client configured from `HOSTUP_API_KEY` and, when set, `HOSTUP_BASE_URL`.
+    ///
+    /// # Errors
+    /// [`Error::Config`] naming `HOSTUP_API_KEY` when it is unset or empty.
+    pub fn from_env() -> Result<Client> {
+        ClientBuilder::from_env().build()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_and_empty_keys_name_the_source() {
+        let err = ClientBuilder::new().build().unwrap_err();
+        assert!(err.to_string().contains("HOSTUP_API_KEY"), "{err}");
+        let err = ClientBuilder::new().api_key("  ").build().unwrap_err();
+        assert!(err.to_string().contains("empty"), "{err}");
+    }
+
+    #[test]
+    fn base_url_rules() {
+        assert!(check_base_url("https://cloud.hostup.se", false, "u").is_ok());
+        assert!(check_base_url("http://127.0.0.1:8080", false, "u").is_ok());
+        assert!(check_base_url("http://[::1]:8080", false, "u").is_ok());
+        assert!(check_base_url("http://localhost:1", false, "u").is_ok());
+        let err = check_base_url("http://example.com", false, "u").unwrap_err();
+        assert!(err.to_string().contains("clear text"), "{err}");
+        assert!(check_base_url("http://example.com", true, "u").is_ok());
+        assert!(check_base_url("ftp://example.com", false, "u").is_err());
+        assert!(check_base_url("https://user:pw@example.com", false, "u").is_err());
+        assert!(check_base_url("not a url", false, "u").is_err());
+    }
+
+    #[test]
+    fn debug_never_shows_the_key() {
+        let builder = ClientBuilder::new().api_key("sk-very-secret");
+        assert!(!format!("{builder:?}").contains("sk-very-secret"));
+        let client = builder.build().unwrap();
+        assert!(!format!("{client:?}").contains("sk-very-secret"));
+    }
+}

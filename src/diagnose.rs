@@ -1,0 +1,206 @@
+//! Explaining a body that did not decode: where in the JSON it went wrong, and a short excerpt
+//! with secrets blanked out.
+
+/// Longest excerpt kept in an error, in bytes.
+const EXCERPT_BYTES: usize = 160;
+/// Key fragments whose string values never appear in an excerpt.
+const SECRET_KEYS: [&str; 6] = ["password", "secret", "token", "apikey", "api_key", "authorization"];
+
+/// The JSON pointer (`/billing/amount`) of the value being read at byte `offset`.
+pub(crate) fn json_pointer_at(body: &[u8], offset: usize) -> String {
+    enum Frame {
+        Object { key: Option<String>, expecting_key: bool },
+        Array(usize),
+    }
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut i = 0;
+    let end = offset.min(body.len());
+    while i < end {
+        match body[i] {
+            b'{' => stack.push(Frame::Object { key: None, expecting_key: true }),
+            b'[' => stack.push(Frame::Array(0)),
+            b'}' | b']' => {
+                stack.pop();
+            }
+            b',' => match stack.last_mut() {
+                Some(Frame::Object { expecting_key, .. }) => *expecting_key = true,
+                Some(Frame::Array(index)) => *index += 1,
+                None => {}
+            },
+            b':' => {
+                if let Some(Frame::Object { expecting_key, .. }) = stack.last_mut() {
+                    *expecting_key = false;
+                }
+            }
+            b'"' => {
+                let start = i + 1;
+                i = start;
+                while i < body.len() && body[i] != b'"' {
+                    i += if body[i] == b'\\' { 2 } else { 1 };
+                }
+                if let Some(Frame::Object { key, expecting_key: true }) = stack.last_mut() {
+                    let raw = &body[start..i.min(body.len())];
+                    *key = Some(serde_json::from_slice::<String>(&[b"\"", raw, b"\""].concat())
+                        .unwrap_or_else(|_| String::from_utf8_lossy(raw).into_owned()));
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    let mut pointer = String::new();
+    for frame in &stack {
+        match frame {
+            Frame::Object { key: Some(key), .. } => {
+                pointer.push('/');
+                pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+            }
+            Frame::Object { key: None, .. } => {}
+            Frame::Array(index) => {
+                pointer.push('/');
+                pointer.push_str(&index.to_string());
+            }
+        }
+    }
+    pointer
+}
+
+/// Byte offset of a serde_json error position (1-based line and column).
+pub(crate) fn offset_of(body: &[u8], line: usize, column: usize) -> usize {
+    let mut offset = 0;
+    for (n, text) in body.split(|b| *b == b'\n').enumerate() {
+        if n + 1 == line {
+            return (offset + column).min(body.len());
+        }
+        offset += text.len() + 1;
+    }
+    body.len()
+}
+
+/// A short excerpt of `body` around `offset`, with secret values blanked and the text made
+/// printable on one line.
+pub(crate) fn excerpt(body: &[u8], offset: usize) -> String {
+    let start = offset.saturating_sub(EXCERPT_BYTES / 2).min(body.len());
+    let end = (start + EXCERPT_BYTES).min(body.len());
+    let text = redact(&String::from_utf8_lossy(body));
+    // Slice after redaction, on char boundaries of the redacted text.
+    let mut lo = start.min(text.len());
+    while !text.is_char_boundary(lo) {
+        lo -= 1;
+    }
+    let mut hi = end.min(text.len()).max(lo);
+    while !text.is_char_boundary(hi) {
+        hi += 1;
+    }
+    let mut out: String = text[lo..hi].chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    if lo > 0 {
+        out.insert(0, '…');
+    }
+    if hi < text.len() {
+        out.push('…');
+    }
+    out
+}
+
+/// Blanks the string value of every key that names a secret (`"rootPassword": "…"`).
+pub(crate) fn redact(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    let mut copied = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'"' {
+            i += 1;
+            continue;
+        }
+        let key_end = string_end(bytes, i + 1);
+        let key = text[i + 1..key_end.min(text.len())].to_ascii_lowercase();
+        let mut j = key_end + 1;
+        while j < bytes.len() && bytes[j].is_ascii_whitespace() {
+            j += 1;
+        }
+        if j < bytes.len() && bytes[j] == b':' && SECRET_KEYS.iter().any(|k| key.contains(k)) {
+            j += 1;
+            while j < bytes.len() && bytes[j].is_ascii_whitespace() {
+                j += 1;
+            }
+            if j < bytes.len() && bytes[j] == b'"' {
+                let value_end = string_end(bytes, j + 1);
+                out.push_str(&text[copied..=j]);
+                out.push_str("[redacted]");
+                copied = value_end.min(text.len());
+                i = value_end + 1;
+                continue;
+            }
+        }
+        i = key_end + 1;
+    }
+    out.push_str(&text[copied.min(text.len())..]);
+    out
+}
+
+/// Index of the closing quote of a string starting at `from` (or the end of input).
+fn string_end(bytes: &[u8], from: usize) -> usize {
+    let mut i = from;
+    while i < bytes.len() && bytes[i] != b'"' {
+        i += if bytes[i] == b'\\' { 2 } else { 1 };
+    }
+    i.min(bytes.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pointer_of_error<T: serde::de::DeserializeOwned>(body: &str) -> String {
+        let err = serde_json::from_str::<T>(body).err().unwrap();
+        json_pointer_at(body.as_bytes(), offset_of(body.as_bytes(), err.line(), err.column()))
+    }
+
+    #[derive(serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Billing {
+        amount: f64,
+    }
+    #[derive(serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Outer {
+        id: String,
+        billing: Billing,
+        items: Vec<Billing>,
+    }
+
+    #[test]
+    fn points_at_the_bad_field() {
+        let body = r#"{"id": "x", "billing": {"amount": "99"}, "items": []}"#;
+        assert_eq!(pointer_of_error::<Outer>(body), "/billing/amount");
+        let pretty = "{\n  \"id\": \"x\",\n  \"billing\": {\"amount\": 1},\n  \"items\": [{\"amount\": 1}, {\"amount\": true}]\n}";
+        assert_eq!(pointer_of_error::<Outer>(pretty), "/items/1/amount");
+    }
+
+    #[test]
+    fn redacts_secret_values_only() {
+        let text = r#"{"username": "root", "rootPassword": "hunter2", "api_key":"k-1", "n": 1}"#;
+        let out = redact(text);
+        assert!(!out.contains("hunter2") && !out.contains("k-1"), "{out}");
+        assert!(out.contains("\"username\": \"root\""));
+        assert!(out.contains("\"rootPassword\": \"[redacted]\""));
+    }
+
+    #[test]
+    fn excerpt_is_short_single_line_and_redacted() {
+        let body = format!("{{\"password\": \"hunter2\",\n\"pad\": \"{}\"}}", "x".repeat(1000));
+        let e = excerpt(body.as_bytes(), 0);
+        assert!(e.len() <= EXCERPT_BYTES + 8);
+        assert!(!e.contains("hunter2") && !e.contains('\n'));
+    }
+
+    #[test]
+    fn never_panics_on_odd_input() {
+        for body in ["", "\"", "{\"a\":\"", "\u{00e9}\u{00e9}\u{00e9}", "<html>", "{\"password\":"] {
+            let _ = excerpt(body.as_bytes(), 3);
+            let _ = json_pointer_at(body.as_bytes(), 100);
+            let _ = redact(body);
+        }
+    }
+}

@@ -1,0 +1,122 @@
+//! Makes every response safe for the generated decoder, without losing the status or headers.
+//!
+//! The generated code decodes a declared status's body and, when that fails, reports only the bytes:
+//! the status and `Retry-After` of an HTML 429 from a proxy would be lost. So the exec hook buffers
+//! each body (refusing one over the size cap) and checks it first. A body that would not decode is
+//! handed on as a *fault*: the response gets a status no operation declares ([`FAULT_STATUS`]), which
+//! the generated code returns untouched as `UnexpectedResponse`, and the diagnosis rides along in
+//! the response's extensions. `Error::from` turns it back into a typed error with the real status.
+//! The same channel carries the client's own refusals (deadline, local rate-limit budget).
+
+use std::time::Duration;
+
+use bytes::{Bytes, BytesMut};
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+
+use crate::error::{DecodeError, Error};
+use crate::types;
+
+/// A status no operation declares, so the generated code passes the response through untouched.
+const FAULT_STATUS: u16 = 999;
+
+/// The buffered body, kept in the response's extensions for error reporting.
+#[derive(Clone)]
+pub(crate) struct BufferedBody(pub Bytes);
+
+/// Why the client refused a response or a call; carried in the response's extensions.
+#[derive(Clone, Debug)]
+pub(crate) enum Fault {
+    /// The body would not decode, or was too large.
+    Decode(Box<DecodeError>),
+    /// The call's deadline passed.
+    Deadline(Duration),
+    /// The client-side rate-limit budget is spent until past the deadline.
+    BudgetSpent(Duration),
+}
+
+impl Fault {
+    pub(crate) fn to_error(&self, headers: HeaderMap, _body: &[u8]) -> Error {
+        match self {
+            Fault::Decode(d) => Error::Decode(Box::new(DecodeError { headers, ..(**d).clone() })),
+            Fault::Deadline(elapsed) => {
+                Error::Timeout(format!("the call's deadline passed after {} ms", elapsed.as_millis()))
+            }
+            Fault::BudgetSpent(wait) => Error::RateLimited(*wait),
+        }
+    }
+}
+
+/// Reads the whole body, or stops once it passes `cap` bytes (`Ok(None)`).
+pub(crate) async fn read_body(
+    response: &mut reqwest::Response,
+    cap: usize,
+) -> Result<Option<Bytes>, reqwest::Error> {
+    if response.content_length().is_some_and(|len| len > cap as u64) {
+        return Ok(None);
+    }
+    let mut body = BytesMut::new();
+    while let Some(chunk) = response.chunk().await? {
+        if body.len() + chunk.len() > cap {
+            return Ok(None);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Some(body.freeze()))
+}
+
+/// Rebuilds a response around its buffered body, or a fault when the body would not decode.
+pub(crate) fn finish(
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Option<Bytes>,
+    cap: usize,
+    legacy: bool,
+    api_key: &str,
+) -> reqwest::Response {
+    let Some(body) = body else {
+        let diagnosis = DecodeError {
+            status: Some(status),
+            headers: HeaderMap::new(),
+            path: None,
+            reason: format!("the body is larger than the {cap}-byte limit"),
+            excerpt: String::new(),
+        };
+        return fault(headers, Bytes::new(), Fault::Decode(Box::new(diagnosis)));
+    };
+    let check = if status.is_success() {
+        // Only the syntax: the typed decode happens once, in the generated code.
+        serde_json::from_slice::<serde::de::IgnoredAny>(&body).map(drop)
+    } else if legacy {
+        serde_json::from_slice::<types::LegacyError>(&body).map(drop)
+    } else {
+        serde_json::from_slice::<types::ProblemDetails>(&body).map(drop)
+    };
+    match check {
+        Ok(()) => rebuild(status, headers, body, None),
+        Err(e) => {
+            let mut diagnosis = DecodeError::from_serde(Some(status), HeaderMap::new(), &body, &e);
+            if !api_key.is_empty() {
+                diagnosis.excerpt = diagnosis.excerpt.replace(api_key, "[redacted]");
+            }
+            fault(headers, body, Fault::Decode(Box::new(diagnosis)))
+        }
+    }
+}
+
+/// A response that carries only a fault (no server response to show).
+pub(crate) fn fault(headers: HeaderMap, body: Bytes, fault: Fault) -> reqwest::Response {
+    let status = StatusCode::from_u16(FAULT_STATUS).expect("999 is a valid status code");
+    rebuild(status, headers, body, Some(fault))
+}
+
+fn rebuild(status: StatusCode, headers: HeaderMap, body: Bytes, fault: Option<Fault>) -> reqwest::Response {
+    let mut response = http::Response::new(body.clone());
+    *response.status_mut() = status;
+    *response.headers_mut() = headers;
+    response.extensions_mut().insert(BufferedBody(body));
+    if let Some(fault) = fault {
+        response.extensions_mut().insert(fault);
+    }
+    reqwest::Response::from(response)
+}

@@ -1,0 +1,219 @@
+//! When a request is sent again, and how long the client waits first.
+//!
+//! | What happened | GET, and `dryRun: true` previews | Other POSTs |
+//! |---|---|---|
+//! | connection refused (nothing was sent) | retried | retried |
+//! | timeout, reset connection | retried | never |
+//! | 502, 503, 504 | retried | never |
+//! | 429 | retried after `Retry-After` | retried after `Retry-After` |
+//! | anything else | never | never |
+//!
+//! Waits use exponential backoff with full jitter; a 429's `Retry-After` replaces the backoff and
+//! is clamped to [`RetryPolicy::with_max_retry_after`]: a longer wait fails the call at once.
+
+use std::time::Duration;
+
+use reqwest::StatusCode;
+
+/// How often and how long the client retries. See the [module docs](self) for what is retried.
+///
+/// ```
+/// use std::time::Duration;
+/// let policy = hostup::RetryPolicy::standard()
+///     .with_max_attempts(5)
+///     .with_max_retry_after(Duration::from_secs(30));
+/// assert_eq!(policy.max_attempts(), 5);
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct RetryPolicy {
+    max_attempts: u32,
+    initial_backoff: Duration,
+    max_backoff: Duration,
+    max_retry_after: Duration,
+    deadline: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self::standard()
+    }
+}
+
+impl RetryPolicy {
+    /// Three attempts, backoff from 250 ms doubling to 8 s, `Retry-After` honoured up to 60 s, and
+    /// at most two minutes per call, waits included.
+    pub fn standard() -> Self {
+        Self {
+            max_attempts: 3,
+            initial_backoff: Duration::from_millis(250),
+            max_backoff: Duration::from_secs(8),
+            max_retry_after: Duration::from_secs(60),
+            deadline: Duration::from_secs(120),
+        }
+    }
+
+    /// One attempt, no retries.
+    pub fn disabled() -> Self {
+        Self { max_attempts: 1, ..Self::standard() }
+    }
+
+    /// Attempts per call, the first included (at least 1).
+    pub fn with_max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts.max(1);
+        self
+    }
+
+    /// The first backoff; each retry doubles it up to [`with_max_backoff`](Self::with_max_backoff).
+    pub fn with_initial_backoff(mut self, backoff: Duration) -> Self {
+        self.initial_backoff = backoff;
+        self
+    }
+
+    /// The longest backoff between two attempts.
+    pub fn with_max_backoff(mut self, backoff: Duration) -> Self {
+        self.max_backoff = backoff;
+        self
+    }
+
+    /// The longest `Retry-After` the client waits out; a longer one fails the call at once.
+    pub fn with_max_retry_after(mut self, wait: Duration) -> Self {
+        self.max_retry_after = wait;
+        self
+    }
+
+    /// The most time one call may take, all attempts and waits included.
+    pub fn with_deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
+    /// Attempts per call, the first included.
+    pub fn max_attempts(&self) -> u32 {
+        self.max_attempts
+    }
+
+    /// The longest `Retry-After` the client waits out.
+    pub fn max_retry_after(&self) -> Duration {
+        self.max_retry_after
+    }
+
+    /// The most time one call may take.
+    pub fn deadline(&self) -> Duration {
+        self.deadline
+    }
+
+    /// Full jitter: a uniform wait between zero and the capped exponential backoff.
+    pub(crate) fn backoff(&self, retry: u32) -> Duration {
+        let ceiling = self
+            .initial_backoff
+            .saturating_mul(2u32.saturating_pow(retry.min(20)))
+            .min(self.max_backoff);
+        ceiling.mul_f64(fastrand::f64())
+    }
+
+    /// Decides whether attempt number `attempt` (1-based) is followed by another, and after what wait.
+    pub(crate) fn decide(&self, attempt: u32, outcome: &Outcome, replay_safe: bool) -> Decision {
+        if attempt >= self.max_attempts {
+            return Decision::GiveUp;
+        }
+        let backoff = self.backoff(attempt - 1);
+        match *outcome {
+            Outcome::NotSent => Decision::Retry(backoff),
+            Outcome::Failed if replay_safe => Decision::Retry(backoff),
+            Outcome::Failed => Decision::GiveUp,
+            Outcome::Status { status, retry_after } => match status {
+                StatusCode::TOO_MANY_REQUESTS => match retry_after {
+                    Some(wait) if wait > self.max_retry_after => Decision::WaitTooLong(wait),
+                    Some(wait) => Decision::Retry(wait),
+                    None => Decision::Retry(backoff),
+                },
+                StatusCode::BAD_GATEWAY | StatusCode::SERVICE_UNAVAILABLE | StatusCode::GATEWAY_TIMEOUT
+                    if replay_safe =>
+                {
+                    let wait = retry_after.filter(|w| *w <= self.max_retry_after).unwrap_or(backoff);
+                    Decision::Retry(wait.max(backoff))
+                }
+                _ => Decision::GiveUp,
+            },
+        }
+    }
+}
+
+/// What an attempt ended with, as far as retrying is concerned.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Outcome {
+    /// The connection could not be made: the server never saw the request.
+    NotSent,
+    /// The request may have reached the server (timeout, reset, broken body).
+    Failed,
+    /// The server answered.
+    Status { status: StatusCode, retry_after: Option<Duration> },
+}
+
+/// The policy's verdict on an attempt.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Decision {
+    Retry(Duration),
+    GiveUp,
+    /// A 429 asked for a wait longer than the policy allows.
+    WaitTooLong(Duration),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn status(code: u16, retry_after: Option<u64>) -> Outcome {
+        Outcome::Status {
+            status: StatusCode::from_u16(code).unwrap(),
+            retry_after: retry_after.map(Duration::from_secs),
+        }
+    }
+
+    #[test]
+    fn server_errors_are_retried_only_when_replay_is_safe() {
+        let p = RetryPolicy::standard();
+        for code in [502, 503, 504] {
+            assert!(matches!(p.decide(1, &status(code, None), true), Decision::Retry(_)));
+            assert_eq!(p.decide(1, &status(code, None), false), Decision::GiveUp);
+        }
+        assert_eq!(p.decide(1, &status(500, None), true), Decision::GiveUp);
+        assert_eq!(p.decide(1, &status(404, None), true), Decision::GiveUp);
+    }
+
+    #[test]
+    fn rate_limits_are_retried_for_every_method_and_clamped() {
+        let p = RetryPolicy::standard().with_max_retry_after(Duration::from_secs(60));
+        assert_eq!(p.decide(1, &status(429, Some(2)), false), Decision::Retry(Duration::from_secs(2)));
+        assert_eq!(p.decide(1, &status(429, Some(3600)), true), Decision::WaitTooLong(Duration::from_secs(3600)));
+    }
+
+    #[test]
+    fn transport_failures_follow_replay_safety() {
+        let p = RetryPolicy::standard();
+        assert!(matches!(p.decide(1, &Outcome::NotSent, false), Decision::Retry(_)));
+        assert!(matches!(p.decide(1, &Outcome::Failed, true), Decision::Retry(_)));
+        assert_eq!(p.decide(1, &Outcome::Failed, false), Decision::GiveUp);
+    }
+
+    #[test]
+    fn attempts_are_bounded() {
+        let p = RetryPolicy::standard().with_max_attempts(2);
+        assert!(matches!(p.decide(1, &status(503, None), true), Decision::Retry(_)));
+        assert_eq!(p.decide(2, &status(503, None), true), Decision::GiveUp);
+        assert_eq!(RetryPolicy::disabled().decide(1, &Outcome::NotSent, true), Decision::GiveUp);
+    }
+
+    #[test]
+    fn backoff_stays_under_the_capped_exponential() {
+        let p = RetryPolicy::standard()
+            .with_initial_backoff(Duration::from_millis(100))
+            .with_max_backoff(Duration::from_secs(1));
+        for retry in 0..10 {
+            let ceiling = Duration::from_millis(100 * 2u64.pow(retry)).min(Duration::from_secs(1));
+            for _ in 0..50 {
+                assert!(p.backoff(retry) <= ceiling);
+            }
+        }
+    }
+}

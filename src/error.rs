@@ -39,6 +39,9 @@ pub enum Error {
     /// deadline; nothing was sent.
     #[error("rate-limit budget spent: the next window opens in {}s, past the call's deadline", .0.as_secs())]
     RateLimited(Duration),
+    /// A paginated list misbehaved (the server repeated a cursor).
+    #[error("pagination stopped: {0}")]
+    Pagination(String),
     /// The request was refused before sending (an id that is not one path segment, a value out of
     /// range).
     #[error("invalid request: {0}")]

@@ -13,6 +13,7 @@ mod open_enums {
     include!(concat!(env!("OUT_DIR"), "/open_enums.rs"));
 }
 pub mod operations;
+mod paginate;
 pub mod rate_limit;
 mod response_guard;
 pub mod retry;
@@ -22,6 +23,7 @@ mod secret;
 pub use config::{ClientBuilder, DEFAULT_BASE_URL, DEFAULT_USER_AGENT, ENV_API_KEY, ENV_BASE_URL};
 pub use error::{ApiError, DecodeError, Error, ErrorCode, LegacyApiError, Result};
 pub use generated::{Client, ResponseValue};
+pub use paginate::{MAX_PAGE_SIZE, Page, paginate};
 pub use rate_limit::RateLimit;
 pub use retry::RetryPolicy;
 pub use runtime::Runtime;

@@ -1,0 +1,136 @@
+//! Walking cursor-paginated lists: `data` items, then the next page from `nextCursor`, until the
+//! server says there is no more. Only one page is held in memory at a time.
+
+use std::collections::HashSet;
+use std::future::Future;
+use std::num::NonZeroU64;
+
+use futures::{Stream, StreamExt, TryStreamExt, stream};
+
+use crate::{Client, Error, Result, types};
+
+/// The largest page the API serves.
+pub const MAX_PAGE_SIZE: u64 = 100;
+
+/// One page as the paginator needs it.
+#[derive(Debug)]
+pub struct Page<T> {
+    /// The page's items.
+    pub items: Vec<T>,
+    /// The cursor for the next page; `None` (or empty) on the last page.
+    pub next_cursor: Option<String>,
+    /// The server's `hasMore`, when it sends one; `Some(false)` ends the walk.
+    pub has_more: Option<bool>,
+}
+
+/// Streams every item of a cursor-paginated list. `fetch_page(cursor)` reads one page; the first
+/// call gets `None`. The walk stops at the last page, and fails instead of looping when the server
+/// hands out a cursor it already gave.
+pub fn paginate<T, F, Fut>(fetch_page: F) -> impl Stream<Item = Result<T>>
+where
+    F: FnMut(Option<String>) -> Fut,
+    Fut: Future<Output = Result<Page<T>>>,
+{
+    struct State<F> {
+        fetch_page: F,
+        cursor: Option<String>,
+        seen: HashSet<String>,
+        finished: bool,
+    }
+    let state = State { fetch_page, cursor: None, seen: HashSet::new(), finished: false };
+    stream::try_unfold(state, |mut state| async move {
+        if state.finished {
+            return Ok(None);
+        }
+        let page = (state.fetch_page)(state.cursor.take()).await?;
+        let next = page.next_cursor.filter(|c| !c.is_empty());
+        match next {
+            Some(cursor) if page.has_more != Some(false) => {
+                if !state.seen.insert(cursor.clone()) {
+                    return Err(Error::Pagination(format!(
+                        "the server returned cursor {cursor:?} twice; stopping instead of looping"
+                    )));
+                }
+                state.cursor = Some(cursor);
+            }
+            _ => state.finished = true,
+        }
+        Ok(Some((stream::iter(page.items.into_iter().map(Ok)), state)))
+    })
+    .try_flatten()
+}
+
+impl Client {
+    /// Every VPS of the account, across pages, `page_size` (1 to 100) at a time.
+    ///
+    /// ```no_run
+    /// use futures::TryStreamExt;
+    /// # async fn run(client: hostup::Client) -> hostup::Result<()> {
+    /// let mut fleet = std::pin::pin!(client.vps_stream(50));
+    /// while let Some(vps) = fleet.try_next().await? {
+    ///     println!("{}", vps.id.as_deref().unwrap_or("?"));
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn vps_stream(&self, page_size: u64) -> impl Stream<Item = Result<types::VpsSummary>> + Send + '_ {
+        let limit = NonZeroU64::new(page_size).filter(|n| n.get() <= MAX_PAGE_SIZE);
+        let pages = paginate(move |cursor| async move {
+            let limit = limit.ok_or_else(|| {
+                Error::InvalidRequest(format!("page size must be 1 to {MAX_PAGE_SIZE}, not {page_size}"))
+            })?;
+            let mut request = self.list_vps().limit(limit);
+            if let Some(cursor) = cursor {
+                request = request.cursor(cursor);
+            }
+            let page = request.send().await?.into_inner();
+            Ok(Page { items: page.data, next_cursor: page.next_cursor, has_more: page.has_more })
+        });
+        pages.boxed()
+    }
+
+    /// Every VPS of the account, collected into one `Vec`.
+    ///
+    /// # Errors
+    /// The first error of any page request, or [`Error::Pagination`] on a repeated cursor.
+    pub async fn all_vps(&self) -> Result<Vec<types::VpsSummary>> {
+        self.vps_stream(MAX_PAGE_SIZE).try_collect().await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pages(script: Vec<(Vec<u32>, Option<&'static str>)>) -> impl Stream<Item = Result<u32>> {
+        let mut script = script.into_iter();
+        paginate(move |_cursor| {
+            let (items, next) = script.next().expect("no more pages scripted");
+            async move { Ok(Page { items, next_cursor: next.map(str::to_string), has_more: None }) }
+        })
+    }
+
+    #[tokio::test]
+    async fn yields_every_item_once_across_pages() {
+        let all: Vec<u32> = pages(vec![(vec![1, 2], Some("a")), (vec![3], Some("b")), (vec![4, 5], None)])
+            .try_collect()
+            .await
+            .unwrap();
+        assert_eq!(all, [1, 2, 3, 4, 5]);
+    }
+
+    #[tokio::test]
+    async fn repeated_cursor_is_an_error() {
+        let result: Result<Vec<u32>> =
+            pages(vec![(vec![1], Some("a")), (vec![2], Some("a")), (vec![3], None)]).try_collect().await;
+        assert!(matches!(result, Err(Error::Pagination(_))));
+    }
+
+    #[tokio::test]
+    async fn has_more_false_ends_even_with_a_cursor() {
+        let s = paginate(|_c| async {
+            Ok(Page { items: vec![1u8], next_cursor: Some("x".into()), has_more: Some(false) })
+        });
+        let all: Vec<u8> = s.try_collect().await.unwrap();
+        assert_eq!(all, [1]);
+    }
+}

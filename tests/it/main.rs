@@ -1,0 +1,9 @@
+//! Integration tests: every test talks to a server on loopback; nothing leaves the machine.
+
+mod bad_input;
+mod operations;
+mod paths;
+mod rate_limits;
+mod retries;
+mod secrets;
+mod support;

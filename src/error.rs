@@ -39,6 +39,39 @@ pub enum Error {
     /// deadline; nothing was sent.
     #[error("rate-limit budget spent: the next window opens in {}s, past the call's deadline", .0.as_secs())]
     RateLimited(Duration),
+    /// An action gate says no: the request was not sent. Carries the server's reason and code.
+    #[error("{0}")]
+    Blocked(Box<ActionBlocked>),
+    /// The call does not fit the VPS's billing model (a PAYG resize on a fixed-cycle VPS, a
+    /// billing-cycle change on a PAYG VPS). Nothing was sent.
+    #[error("{0}")]
+    WrongBillingModel(String),
+    /// A resource value does not fit the VPS's configurable options. Nothing was sent.
+    #[error("option {key}: {reason}")]
+    InvalidOption {
+        /// The option key.
+        key: String,
+        /// What is wrong, with the allowed values.
+        reason: String,
+    },
+    /// An operation ended in `failed`.
+    #[error("operation {job_id} failed: {detail}")]
+    OperationFailed {
+        /// The job id.
+        job_id: String,
+        /// What the server said.
+        detail: String,
+    },
+    /// An operation did not finish within the wait.
+    #[error("operation {job_id} still {last_status} after {}s", .waited.as_secs())]
+    WaitTimeout {
+        /// The job id.
+        job_id: String,
+        /// The last status seen.
+        last_status: String,
+        /// How long the client waited.
+        waited: Duration,
+    },
     /// A paginated list misbehaved (the server repeated a cursor).
     #[error("pagination stopped: {0}")]
     Pagination(String),
@@ -106,8 +139,13 @@ impl Error {
     /// failures, timeouts). The client has already retried what was safe to retry.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Transport(_) | Error::Timeout(_) | Error::RateLimited(_) => true,
-            Error::InvalidRequest(_) | Error::Config(_) => false,
+            Error::Transport(_) | Error::Timeout(_) | Error::RateLimited(_) | Error::WaitTimeout { .. } => true,
+            Error::InvalidRequest(_)
+            | Error::Config(_)
+            | Error::Blocked(_)
+            | Error::WrongBillingModel(_)
+            | Error::InvalidOption { .. }
+            | Error::OperationFailed { .. } => false,
             _ => self.status().is_some_and(|s| {
                 matches!(s.as_u16(), 429 | 502 | 503 | 504)
             }),
@@ -201,6 +239,31 @@ error_codes! {
 impl std::fmt::Display for ErrorCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+/// An action that a gate blocks.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ActionBlocked {
+    /// The action (`canStart`, `canCommit`, ...).
+    pub action: String,
+    /// The server's reason, when it gave one.
+    pub reason: Option<String>,
+    /// The server's machine-readable code, when it gave one.
+    pub code: Option<String>,
+}
+
+impl std::fmt::Display for ActionBlocked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} is not allowed", self.action)?;
+        if let Some(code) = &self.code {
+            write!(f, " ({code})")?;
+        }
+        if let Some(reason) = &self.reason {
+            write!(f, ": {}", one_line(reason))?;
+        }
+        Ok(())
     }
 }
 

@@ -1,9 +1,13 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 
+mod billing;
+mod changes;
 mod config;
 mod diagnose;
 mod error;
+mod gates;
+mod legacy;
 #[allow(missing_docs, clippy::all, unused_imports)]
 mod generated {
     include!(concat!(env!("OUT_DIR"), "/client.rs"));
@@ -14,16 +18,22 @@ mod open_enums {
 }
 pub mod operations;
 mod paginate;
+mod power;
 pub mod rate_limit;
 mod response_guard;
 pub mod retry;
 mod runtime;
 mod secret;
 
+pub use billing::{BillingModel, FleetCost, MonthlyCost, OverdueInvoice, cycle_months};
+pub use changes::{CommitOptions, Quote, ResourceChange};
 pub use config::{ClientBuilder, DEFAULT_BASE_URL, DEFAULT_USER_AGENT, ENV_API_KEY, ENV_BASE_URL};
-pub use error::{ApiError, DecodeError, Error, ErrorCode, LegacyApiError, Result};
+pub use error::{ActionBlocked, ApiError, DecodeError, Error, ErrorCode, LegacyApiError, Result};
+pub use gates::Action;
 pub use generated::{Client, ResponseValue};
+pub use legacy::{LegacyUsagePoint, LegacyVm};
 pub use paginate::{MAX_PAGE_SIZE, Page, paginate};
+pub use power::{PowerAction, PowerOperation, WaitOptions, WaitProgress};
 pub use rate_limit::RateLimit;
 pub use retry::RetryPolicy;
 pub use runtime::Runtime;

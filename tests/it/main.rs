@@ -2,7 +2,9 @@
 
 mod bad_input;
 mod operations;
+mod payg;
 mod paths;
+mod power;
 mod rate_limits;
 mod retries;
 mod secrets;

@@ -1,0 +1,226 @@
+//! Billing models and what a VPS costs: PAYG versus fixed cycle (read from `billing.isPayg`, never
+//! from `billingCycle`, which PAYG services report as `monthly`), monthly-normalised prices, fleet
+//! totals per currency, and overdue invoices with their payment links.
+
+use std::collections::BTreeMap;
+
+use crate::Client;
+use crate::types::{BillingCycle, InvoiceReference, InvoiceStatus, VpsDetails, VpsSummary};
+
+/// How a VPS is billed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BillingModel {
+    /// Pay-as-you-go Cloud VPS: resized through `actions/resize`, no billing cycle to change.
+    Payg,
+    /// Prepaid on a fixed cycle: changed through plan upgrades and billing-cycle changes.
+    Fixed(BillingCycle),
+}
+
+impl BillingModel {
+    fn from_flags(is_payg: bool, cycle: Option<&BillingCycle>) -> Self {
+        if is_payg {
+            BillingModel::Payg
+        } else {
+            BillingModel::Fixed(cycle.cloned().unwrap_or(BillingCycle::NotSet))
+        }
+    }
+
+    /// True for PAYG.
+    pub fn is_payg(&self) -> bool {
+        matches!(self, BillingModel::Payg)
+    }
+}
+
+impl VpsDetails {
+    /// The billing model, from `billing.isPayg`.
+    ///
+    /// ```
+    /// # let json = include_str!("../openapi/examples/getVpsDetails.200.json");
+    /// let vps: hostup::types::VpsDetails = serde_json::from_str(json).unwrap();
+    /// assert!(!vps.billing_model().is_payg());
+    /// ```
+    pub fn billing_model(&self) -> BillingModel {
+        BillingModel::from_flags(self.billing.is_payg, Some(&self.billing.billing_cycle))
+    }
+
+    /// The recurring price per month, when the cycle is known.
+    pub fn monthly_cost(&self) -> Option<MonthlyCost> {
+        MonthlyCost::new(self.billing.amount, &self.billing.currency_code, Some(&self.billing.billing_cycle), self.billing.is_payg)
+    }
+}
+
+impl VpsSummary {
+    /// The billing model, from `billing.isPayg`; `None` when the summary carries no billing.
+    pub fn billing_model(&self) -> Option<BillingModel> {
+        let billing = self.billing.as_ref()?;
+        Some(BillingModel::from_flags(billing.is_payg, billing.billing_cycle.as_ref()))
+    }
+
+    /// The recurring price per month, when billing and cycle are known.
+    pub fn monthly_cost(&self) -> Option<MonthlyCost> {
+        let b = self.billing.as_ref()?;
+        MonthlyCost::new(b.amount, &b.currency_code, b.billing_cycle.as_ref(), b.is_payg)
+    }
+}
+
+/// Months in one billing cycle; `Some(0)` for `free`, `None` when unknown.
+pub fn cycle_months(cycle: &BillingCycle) -> Option<u32> {
+    match cycle {
+        BillingCycle::Monthly => Some(1),
+        BillingCycle::Quarterly => Some(3),
+        BillingCycle::Semiannually => Some(6),
+        BillingCycle::Annually => Some(12),
+        BillingCycle::Biennially => Some(24),
+        BillingCycle::Triennially => Some(36),
+        BillingCycle::Free => Some(0),
+        _ => None,
+    }
+}
+
+/// A recurring price brought to one month.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MonthlyCost {
+    /// Amount per month.
+    pub amount: f64,
+    /// ISO currency code.
+    pub currency: String,
+    /// True for PAYG, whose amount is the latest reported figure rather than a prepaid price.
+    pub payg: bool,
+}
+
+impl MonthlyCost {
+    fn new(amount: f64, currency: &str, cycle: Option<&BillingCycle>, payg: bool) -> Option<Self> {
+        let amount = if payg {
+            amount
+        } else {
+            match cycle_months(cycle?)? {
+                0 => 0.0,
+                months => amount / f64::from(months),
+            }
+        };
+        Some(MonthlyCost { amount, currency: currency.to_string(), payg })
+    }
+}
+
+/// What a fleet costs per month, per currency, PAYG kept apart from fixed-cycle prices.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FleetCost {
+    /// Fixed-cycle services, monthly-normalised, by currency.
+    pub fixed: BTreeMap<String, f64>,
+    /// PAYG services' reported amounts, by currency.
+    pub payg: BTreeMap<String, f64>,
+    /// Ids (or names) of services whose cost is unknown (no billing, unknown cycle).
+    pub unknown: Vec<String>,
+}
+
+impl FleetCost {
+    /// Sums a fleet.
+    ///
+    /// ```
+    /// use hostup::FleetCost;
+    /// let fleet: Vec<hostup::types::VpsSummary> = serde_json::from_value(serde_json::json!([
+    ///     {"id": "a", "billing": {"amount": 120, "currencyCode": "SEK", "billingCycle": "annually", "isPayg": false}},
+    ///     {"id": "b", "billing": {"amount": 30, "currencyCode": "SEK", "billingCycle": "monthly", "isPayg": true}},
+    /// ])).unwrap();
+    /// let cost = FleetCost::of(&fleet);
+    /// assert_eq!(cost.fixed["SEK"], 10.0);
+    /// assert_eq!(cost.payg["SEK"], 30.0);
+    /// ```
+    pub fn of<'a>(fleet: impl IntoIterator<Item = &'a VpsSummary>) -> Self {
+        let mut total = FleetCost::default();
+        for vps in fleet {
+            match vps.monthly_cost() {
+                Some(cost) => {
+                    let bucket = if cost.payg { &mut total.payg } else { &mut total.fixed };
+                    *bucket.entry(cost.currency).or_default() += cost.amount;
+                }
+                None => total.unknown.push(vps.id.clone().or(vps.name.clone()).unwrap_or_default()),
+            }
+        }
+        total
+    }
+}
+
+/// An overdue invoice with an absolute payment link.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OverdueInvoice {
+    /// The invoice.
+    pub invoice: InvoiceReference,
+    /// `paymentUrl` resolved against the client's base URL.
+    pub payment_link: Option<String>,
+}
+
+impl Client {
+    /// The VPS's unpaid overdue invoices, with payment links made absolute.
+    pub fn overdue_invoices(&self, vps: &VpsDetails) -> Vec<OverdueInvoice> {
+        vps.overdue_invoices
+            .iter()
+            .filter(|i| !matches!(i.status, InvoiceStatus::Paid | InvoiceStatus::Cancelled | InvoiceStatus::Refunded))
+            .map(|invoice| OverdueInvoice {
+                payment_link: invoice.payment_url.as_deref().map(|path| self.absolute_url(path)),
+                invoice: invoice.clone(),
+            })
+            .collect()
+    }
+
+    /// Resolves a path the API returned (`/billing?invoice=1`) against the base URL.
+    pub fn absolute_url(&self, path: &str) -> String {
+        if path.starts_with("http://") || path.starts_with("https://") {
+            path.to_string()
+        } else {
+            format!("{}/{}", self.baseurl.trim_end_matches('/'), path.trim_start_matches('/'))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn summary(amount: f64, currency: &str, cycle: &str, payg: bool) -> VpsSummary {
+        serde_json::from_value(serde_json::json!({"id": format!("{currency}-{cycle}"), "billing": {
+            "amount": amount, "currencyCode": currency, "billingCycle": cycle, "isPayg": payg}}))
+        .unwrap()
+    }
+
+    #[test]
+    fn payg_is_read_from_is_payg_not_the_cycle() {
+        assert_eq!(summary(10.0, "SEK", "monthly", true).billing_model(), Some(BillingModel::Payg));
+        assert_eq!(
+            summary(10.0, "SEK", "monthly", false).billing_model(),
+            Some(BillingModel::Fixed(BillingCycle::Monthly))
+        );
+    }
+
+    #[test]
+    fn cycles_normalise_to_months() {
+        for (cycle, amount, monthly) in [
+            ("monthly", 99.0, 99.0),
+            ("quarterly", 300.0, 100.0),
+            ("semiannually", 600.0, 100.0),
+            ("annually", 1200.0, 100.0),
+            ("biennially", 2400.0, 100.0),
+            ("triennially", 3600.0, 100.0),
+            ("free", 0.0, 0.0),
+        ] {
+            assert_eq!(summary(amount, "SEK", cycle, false).monthly_cost().unwrap().amount, monthly, "{cycle}");
+        }
+        assert_eq!(summary(5.0, "SEK", "decennially", false).monthly_cost(), None);
+    }
+
+    #[test]
+    fn fleet_sums_by_currency_with_payg_apart() {
+        let fleet = [
+            summary(1200.0, "SEK", "annually", false),
+            summary(50.0, "SEK", "monthly", false),
+            summary(30.0, "EUR", "quarterly", false),
+            summary(80.0, "SEK", "monthly", true),
+            summary(1.0, "SEK", "weird", false),
+        ];
+        let cost = FleetCost::of(&fleet);
+        assert_eq!(cost.fixed["SEK"], 150.0);
+        assert_eq!(cost.fixed["EUR"], 10.0);
+        assert_eq!(cost.payg["SEK"], 80.0);
+        assert_eq!(cost.unknown, ["SEK-weird"]);
+    }
+}

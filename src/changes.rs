@@ -1,0 +1,317 @@
+//! Changing what a VPS has, safely: resource options are previewed (`dryRun: true`) into a
+//! [`Quote`], and only a quote can be committed; values are checked against the VPS's configurable
+//! options before anything is sent; CPU/memory and billing-cycle changes go to the route that fits
+//! the billing model.
+
+use serde_json::{Map, Value};
+
+use crate::gates::check_gate;
+use crate::types::{
+    BillingCycleChangeResult, BillingCycleChoice, ConfigurableOption, ConfigurableOptionType, PaygResizeResult,
+    PriceChange, RequestedBillingCycle, ResourceChangeRequest, ResourceChangeResult, UpgradeOptions, VpsDetails,
+};
+use crate::{Action, Client, Error, ErrorCode, Result};
+
+/// Option values to change, by `configurableOptions[].key`. Values are sent exactly as given.
+///
+/// ```
+/// let change = hostup::ResourceChange::new().set("bandwidthGb", 4096).set("ipv6", true);
+/// assert_eq!(change.resources()["bandwidthGb"], 4096);
+/// ```
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ResourceChange {
+    resources: Map<String, Value>,
+    billing_cycle: Option<RequestedBillingCycle>,
+}
+
+impl ResourceChange {
+    /// An empty change.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets one option.
+    pub fn set(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
+        self.resources.insert(key.into(), value.into());
+        self
+    }
+
+    /// Prices the preview in another billing cycle. Sent only with the preview, never on commit.
+    pub fn billing_cycle_hint(mut self, cycle: RequestedBillingCycle) -> Self {
+        self.billing_cycle = Some(cycle);
+        self
+    }
+
+    /// The options to change.
+    pub fn resources(&self) -> &Map<String, Value> {
+        &self.resources
+    }
+
+    /// Checks every value against the options `GET /actions/upgrade` returned: the key exists, the
+    /// type fits, the value is within `min`/`max` and on the `step`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidOption`] naming the key and the allowed values.
+    pub fn validate(&self, options: &UpgradeOptions) -> Result<()> {
+        for (key, value) in &self.resources {
+            let option = options.configurable_options.iter().find(|o| &o.key == key).ok_or_else(|| {
+                let known: Vec<&str> = options.configurable_options.iter().map(|o| o.key.as_str()).collect();
+                invalid(key, format!("not an option of this VPS (options: {})", known.join(", ")))
+            })?;
+            check_value(option, value)?;
+        }
+        Ok(())
+    }
+}
+
+fn invalid(key: &str, reason: String) -> Error {
+    Error::InvalidOption { key: key.to_string(), reason }
+}
+
+fn check_value(option: &ConfigurableOption, value: &Value) -> Result<()> {
+    let key = option.key.as_str();
+    match &option.type_ {
+        ConfigurableOptionType::Toggle => {
+            return if value.is_boolean() { Ok(()) } else { Err(invalid(key, format!("expects true or false, got {value}"))) };
+        }
+        ConfigurableOptionType::Slider | ConfigurableOptionType::Quantity => {}
+        // `input` and `select` values are not described by the docs; leave them to the server.
+        _ => return Ok(()),
+    }
+    let Some(number) = value.as_f64() else {
+        return Err(invalid(key, format!("expects a number, got {value}")));
+    };
+    let range = describe_range(option);
+    if option.min.is_some_and(|min| number < min) || option.max.is_some_and(|max| number > max) {
+        return Err(invalid(key, format!("{number} is out of range ({range})")));
+    }
+    if let Some(step) = option.step.filter(|s| *s > 0.0) {
+        let offset = (number - option.min.unwrap_or(0.0)) / step;
+        if (offset - offset.round()).abs() > 1e-9 {
+            return Err(invalid(key, format!("{number} is not on the step ({range})")));
+        }
+    }
+    Ok(())
+}
+
+fn describe_range(option: &ConfigurableOption) -> String {
+    let bound = |b: Option<f64>| b.map_or("any".to_string(), |v| v.to_string());
+    let mut text = format!("allowed {} to {}", bound(option.min), bound(option.max));
+    if let Some(step) = option.step {
+        text.push_str(&format!(" in steps of {step}"));
+    }
+    text
+}
+
+/// A priced preview. The only way to commit a resource change.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Quote {
+    vps_id: String,
+    resources: Map<String, Value>,
+    /// The server's answer to the preview.
+    pub preview: ResourceChangeResult,
+}
+
+impl Quote {
+    /// The VPS the quote is for.
+    pub fn vps_id(&self) -> &str {
+        &self.vps_id
+    }
+
+    /// The options that were priced, and that a commit sends.
+    pub fn resources(&self) -> &Map<String, Value> {
+        &self.resources
+    }
+
+    /// The price change, when the server gave one.
+    pub fn price_change(&self) -> Option<&PriceChange> {
+        self.preview.price_change.as_ref()
+    }
+
+    /// Amount due now.
+    pub fn amount_due(&self) -> Option<f64> {
+        self.price_change().map(|p| p.amount)
+    }
+
+    /// The recurring amount after the change.
+    pub fn recurring_amount(&self) -> Option<f64> {
+        self.price_change().map(|p| p.recurring_amount)
+    }
+
+    /// The currency of the amounts.
+    pub fn currency(&self) -> Option<&str> {
+        self.price_change().map(|p| p.currency_code.as_str())
+    }
+
+    /// Whether the server allows committing (a missing gate counts as allowed).
+    pub fn can_commit(&self) -> bool {
+        self.preview.actions.as_ref().and_then(|a| a.can_commit.as_ref()).is_none_or(|g| g.allowed)
+    }
+
+    /// Why committing is blocked, when it is.
+    pub fn blocked_reason(&self) -> Option<&str> {
+        let gate = self.preview.actions.as_ref()?.can_commit.as_ref()?;
+        (!gate.allowed).then(|| gate.reason.as_deref().unwrap_or("no reason given"))
+    }
+}
+
+/// Options of a commit.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CommitOptions {
+    cancel_existing_invoice: bool,
+}
+
+impl CommitOptions {
+    /// When the server answers 409 `existing_invoice_blocking`, resend once with
+    /// `cancelExistingInvoice: true`, cancelling the unpaid invoice. Off by default.
+    pub fn cancel_existing_invoice_on_conflict(mut self, yes: bool) -> Self {
+        self.cancel_existing_invoice = yes;
+        self
+    }
+}
+
+impl Client {
+    /// Prices a resource change without committing it (`dryRun: true`).
+    ///
+    /// ```no_run
+    /// # async fn run(client: hostup::Client) -> hostup::Result<()> {
+    /// let change = hostup::ResourceChange::new().set("bandwidthGb", 4096);
+    /// let quote = client.preview_resources("vps_01hxa3b4c5d6e7f8g9h0j1k2m3", &change).await?;
+    /// println!("{:?} {:?} per cycle", quote.recurring_amount(), quote.currency());
+    /// if quote.can_commit() {
+    ///     client.commit_quote(&quote, hostup::CommitOptions::default()).await?;
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn preview_resources(&self, vps_id: &str, change: &ResourceChange) -> Result<Quote> {
+        let body = ResourceChangeRequest {
+            resources: change.resources.clone(),
+            billing_cycle: change.billing_cycle.clone(),
+            dry_run: Some(true),
+            cancel_existing_invoice: None,
+        };
+        let preview = self.change_vps_resources().id(vps_id).body(body).send().await?.into_inner();
+        Ok(Quote { vps_id: vps_id.to_string(), resources: change.resources.clone(), preview })
+    }
+
+    /// Checks the change against the VPS's configurable options, then previews it.
+    ///
+    /// # Errors
+    /// [`Error::InvalidOption`] before the preview is sent when a value does not fit.
+    pub async fn preview_resources_checked(&self, vps_id: &str, change: &ResourceChange) -> Result<Quote> {
+        let options = self.get_vps_upgrade_options().id(vps_id).send().await?.into_inner();
+        change.validate(&options)?;
+        self.preview_resources(vps_id, change).await
+    }
+
+    /// Commits a previewed change: the same resources, never a billing cycle.
+    ///
+    /// # Errors
+    /// [`Error::Blocked`] without sending when the quote says it cannot be committed; an
+    /// [`Error::Api`] with [`ErrorCode::ExistingInvoiceBlocking`] on a 409, unless `options` opts
+    /// in to cancelling the invoice.
+    pub async fn commit_quote(&self, quote: &Quote, options: CommitOptions) -> Result<ResourceChangeResult> {
+        if let Some(gate) = quote.preview.actions.as_ref().and_then(|a| a.can_commit.as_ref()) {
+            check_gate("canCommit", gate)?;
+        }
+        let send = |cancel: bool| {
+            let body = ResourceChangeRequest {
+                resources: quote.resources.clone(),
+                billing_cycle: None,
+                dry_run: Some(false),
+                cancel_existing_invoice: cancel.then_some(true),
+            };
+            self.change_vps_resources().id(quote.vps_id.as_str()).body(body).send()
+        };
+        match send(false).await.map_err(Error::from) {
+            Err(e) if options.cancel_existing_invoice && e.code() == Some(&ErrorCode::ExistingInvoiceBlocking) => {
+                tracing::info!(vps = %quote.vps_id, "an unpaid invoice blocks the change; resending with cancelExistingInvoice as asked");
+                Ok(send(true).await?.into_inner())
+            }
+            other => Ok(other?.into_inner()),
+        }
+    }
+
+    /// Resizes CPU and memory the way the billing model allows: PAYG services through
+    /// `actions/resize` (after the `canResize` gate); fixed-cycle services are refused with a
+    /// pointer to the plan upgrade.
+    ///
+    /// # Errors
+    /// [`Error::WrongBillingModel`] for a fixed-cycle VPS, [`Error::Blocked`] when the gate is closed,
+    /// [`Error::InvalidRequest`] for values out of 1..=32 cores or 1..=256 GB.
+    pub async fn resize_cpu_memory(&self, vps: &VpsDetails, cpu_cores: u64, memory_gb: u64) -> Result<PaygResizeResult> {
+        if !vps.billing_model().is_payg() {
+            return Err(Error::WrongBillingModel(format!(
+                "{} is a fixed-cycle VPS: change its CPU and memory with a plan upgrade (upgrade_vps_plan), not a PAYG resize",
+                vps.id
+            )));
+        }
+        vps.ensure_allowed(Action::Resize)?;
+        if !(1..=32).contains(&cpu_cores) || !(1..=256).contains(&memory_gb) {
+            return Err(Error::InvalidRequest(format!(
+                "a PAYG resize takes 1 to 32 cores and 1 to 256 GB, not {cpu_cores} cores and {memory_gb} GB"
+            )));
+        }
+        let body = crate::types::PaygResizeRequest::builder().cpu_cores(cpu_cores).memory_gb(memory_gb);
+        Ok(self.resize_payg_vps().id(vps.id.as_str()).body(body).send().await?.into_inner())
+    }
+
+    /// Previews (`dry_run`) or commits a billing-cycle change of a fixed-cycle VPS, after the
+    /// `canChangeBillingCycle` gate.
+    ///
+    /// # Errors
+    /// [`Error::WrongBillingModel`] for a PAYG VPS, which has no cycle to change; [`Error::Blocked`]
+    /// when the gate is closed.
+    pub async fn change_billing_cycle(
+        &self,
+        vps: &VpsDetails,
+        cycle: BillingCycleChoice,
+        dry_run: bool,
+    ) -> Result<BillingCycleChangeResult> {
+        if vps.billing_model().is_payg() {
+            return Err(Error::WrongBillingModel(format!(
+                "{} is a PAYG Cloud VPS: it is billed by use and has no billing cycle to change",
+                vps.id
+            )));
+        }
+        vps.ensure_allowed(Action::ChangeBillingCycle)?;
+        let body = crate::types::BillingCycleChangeRequest { billing_cycle: cycle, dry_run: Some(dry_run), cancel_existing_invoice: None };
+        Ok(self.change_vps_billing_cycle().id(vps.id.as_str()).body(body).send().await?.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options() -> UpgradeOptions {
+        serde_json::from_value(serde_json::json!({"configurableOptions": [
+            {"key": "bandwidthGb", "label": "Bandwidth", "type": "slider", "min": 1000, "max": 10000, "step": 1024},
+            {"key": "ipv6", "label": "IPv6", "type": "toggle"},
+            {"key": "snapshotSlots", "label": "Snapshots", "type": "quantity", "min": 0, "max": 5},
+        ]}))
+        .unwrap()
+    }
+
+    fn reason(change: ResourceChange) -> String {
+        match change.validate(&options()) {
+            Err(Error::InvalidOption { key, reason }) => format!("{key}: {reason}"),
+            other => panic!("expected an invalid option, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn valid_changes_pass() {
+        let change = ResourceChange::new().set("bandwidthGb", 1000 + 2 * 1024).set("ipv6", true).set("snapshotSlots", 3);
+        assert!(change.validate(&options()).is_ok());
+    }
+
+    #[test]
+    fn bad_values_name_the_key_and_the_range() {
+        assert_eq!(reason(ResourceChange::new().set("bandwidthGb", 20000)), "bandwidthGb: 20000 is out of range (allowed 1000 to 10000 in steps of 1024)");
+        assert!(reason(ResourceChange::new().set("bandwidthGb", 1500)).contains("not on the step"));
+        assert!(reason(ResourceChange::new().set("ipv6", "yes")).contains("true or false"));
+        assert!(reason(ResourceChange::new().set("snapshotSlots", "three")).contains("expects a number"));
+        assert!(reason(ResourceChange::new().set("gpuCount", 1)).contains("not an option"));
+    }
+}

@@ -45,7 +45,12 @@ impl VpsDetails {
 
     /// The recurring price per month, when the cycle is known.
     pub fn monthly_cost(&self) -> Option<MonthlyCost> {
-        MonthlyCost::new(self.billing.amount, &self.billing.currency_code, Some(&self.billing.billing_cycle), self.billing.is_payg)
+        MonthlyCost::new(
+            self.billing.amount,
+            &self.billing.currency_code,
+            Some(&self.billing.billing_cycle),
+            self.billing.is_payg,
+        )
     }
 }
 
@@ -155,7 +160,9 @@ impl Client {
     pub fn overdue_invoices(&self, vps: &VpsDetails) -> Vec<OverdueInvoice> {
         vps.overdue_invoices
             .iter()
-            .filter(|i| !matches!(i.status, InvoiceStatus::Paid | InvoiceStatus::Cancelled | InvoiceStatus::Refunded))
+            .filter(|i| {
+                !matches!(i.status, InvoiceStatus::Paid | InvoiceStatus::Cancelled | InvoiceStatus::Refunded)
+            })
             .map(|invoice| OverdueInvoice {
                 payment_link: invoice.payment_url.as_deref().map(|path| self.absolute_url(path)),
                 invoice: invoice.clone(),
@@ -203,7 +210,11 @@ mod tests {
             ("triennially", 3600.0, 100.0),
             ("free", 0.0, 0.0),
         ] {
-            assert_eq!(summary(amount, "SEK", cycle, false).monthly_cost().unwrap().amount, monthly, "{cycle}");
+            assert_eq!(
+                summary(amount, "SEK", cycle, false).monthly_cost().unwrap().amount,
+                monthly,
+                "{cycle}"
+            );
         }
         assert_eq!(summary(5.0, "SEK", "decennially", false).monthly_cost(), None);
     }

@@ -7,8 +7,9 @@ use serde_json::{Map, Value};
 
 use crate::gates::check_gate;
 use crate::types::{
-    BillingCycleChangeResult, BillingCycleChoice, ConfigurableOption, ConfigurableOptionType, PaygResizeResult,
-    PriceChange, RequestedBillingCycle, ResourceChangeRequest, ResourceChangeResult, UpgradeOptions, VpsDetails,
+    BillingCycleChangeResult, BillingCycleChoice, ConfigurableOption, ConfigurableOptionType,
+    PaygResizeResult, PriceChange, RequestedBillingCycle, ResourceChangeRequest, ResourceChangeResult,
+    UpgradeOptions, VpsDetails,
 };
 use crate::{Action, Client, Error, ErrorCode, Result};
 
@@ -72,7 +73,11 @@ fn check_value(option: &ConfigurableOption, value: &Value) -> Result<()> {
     let key = option.key.as_str();
     match &option.type_ {
         ConfigurableOptionType::Toggle => {
-            return if value.is_boolean() { Ok(()) } else { Err(invalid(key, format!("expects true or false, got {value}"))) };
+            return if value.is_boolean() {
+                Ok(())
+            } else {
+                Err(invalid(key, format!("expects true or false, got {value}")))
+            };
         }
         ConfigurableOptionType::Slider | ConfigurableOptionType::Quantity => {}
         // `input` and `select` values are not described by the docs; leave them to the server.
@@ -186,7 +191,7 @@ impl Client {
     pub async fn preview_resources(&self, vps_id: &str, change: &ResourceChange) -> Result<Quote> {
         let body = ResourceChangeRequest {
             resources: change.resources.clone(),
-            billing_cycle: change.billing_cycle.clone(),
+            billing_cycle: change.billing_cycle,
             dry_run: Some(true),
             cancel_existing_invoice: None,
         };
@@ -224,7 +229,10 @@ impl Client {
             self.change_vps_resources().id(quote.vps_id.as_str()).body(body).send()
         };
         match send(false).await.map_err(Error::from) {
-            Err(e) if options.cancel_existing_invoice && e.code() == Some(&ErrorCode::ExistingInvoiceBlocking) => {
+            Err(e)
+                if options.cancel_existing_invoice
+                    && e.code() == Some(&ErrorCode::ExistingInvoiceBlocking) =>
+            {
                 tracing::info!(vps = %quote.vps_id, "an unpaid invoice blocks the change; resending with cancelExistingInvoice as asked");
                 Ok(send(true).await?.into_inner())
             }
@@ -239,7 +247,12 @@ impl Client {
     /// # Errors
     /// [`Error::WrongBillingModel`] for a fixed-cycle VPS, [`Error::Blocked`] when the gate is closed,
     /// [`Error::InvalidRequest`] for values out of 1..=32 cores or 1..=256 GB.
-    pub async fn resize_cpu_memory(&self, vps: &VpsDetails, cpu_cores: u64, memory_gb: u64) -> Result<PaygResizeResult> {
+    pub async fn resize_cpu_memory(
+        &self,
+        vps: &VpsDetails,
+        cpu_cores: u64,
+        memory_gb: u64,
+    ) -> Result<PaygResizeResult> {
         if !vps.billing_model().is_payg() {
             return Err(Error::WrongBillingModel(format!(
                 "{} is a fixed-cycle VPS: change its CPU and memory with a plan upgrade (upgrade_vps_plan), not a PAYG resize",
@@ -275,7 +288,11 @@ impl Client {
             )));
         }
         vps.ensure_allowed(Action::ChangeBillingCycle)?;
-        let body = crate::types::BillingCycleChangeRequest { billing_cycle: cycle, dry_run: Some(dry_run), cancel_existing_invoice: None };
+        let body = crate::types::BillingCycleChangeRequest {
+            billing_cycle: cycle,
+            dry_run: Some(dry_run),
+            cancel_existing_invoice: None,
+        };
         Ok(self.change_vps_billing_cycle().id(vps.id.as_str()).body(body).send().await?.into_inner())
     }
 }
@@ -302,13 +319,19 @@ mod tests {
 
     #[test]
     fn valid_changes_pass() {
-        let change = ResourceChange::new().set("bandwidthGb", 1000 + 2 * 1024).set("ipv6", true).set("snapshotSlots", 3);
+        let change = ResourceChange::new()
+            .set("bandwidthGb", 1000 + 2 * 1024)
+            .set("ipv6", true)
+            .set("snapshotSlots", 3);
         assert!(change.validate(&options()).is_ok());
     }
 
     #[test]
     fn bad_values_name_the_key_and_the_range() {
-        assert_eq!(reason(ResourceChange::new().set("bandwidthGb", 20000)), "bandwidthGb: 20000 is out of range (allowed 1000 to 10000 in steps of 1024)");
+        assert_eq!(
+            reason(ResourceChange::new().set("bandwidthGb", 20000)),
+            "bandwidthGb: 20000 is out of range (allowed 1000 to 10000 in steps of 1024)"
+        );
         assert!(reason(ResourceChange::new().set("bandwidthGb", 1500)).contains("not on the step"));
         assert!(reason(ResourceChange::new().set("ipv6", "yes")).contains("true or false"));
         assert!(reason(ResourceChange::new().set("snapshotSlots", "three")).contains("expects a number"));

@@ -181,7 +181,11 @@ fn check_base_url(raw: &str, allow_insecure: bool, source: &str) -> Result<Url> 
     let Some(host) = url.host_str() else {
         return Err(Error::Config(format!("{source} {raw:?} has no host")));
     };
-    if url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() || url.password().is_some() {
+    if url.query().is_some()
+        || url.fragment().is_some()
+        || !url.username().is_empty()
+        || url.password().is_some()
+    {
         return Err(Error::Config(format!(
             "{source} must be scheme, host, port and path only (no query, fragment or credentials)"
         )));

@@ -40,8 +40,10 @@ pub(crate) fn json_pointer_at(body: &[u8], offset: usize) -> String {
                 }
                 if let Some(Frame::Object { key, expecting_key: true }) = stack.last_mut() {
                     let raw = &body[start..i.min(body.len())];
-                    *key = Some(serde_json::from_slice::<String>(&[b"\"", raw, b"\""].concat())
-                        .unwrap_or_else(|_| String::from_utf8_lossy(raw).into_owned()));
+                    *key = Some(
+                        serde_json::from_slice::<String>(&[b"\"", raw, b"\""].concat())
+                            .unwrap_or_else(|_| String::from_utf8_lossy(raw).into_owned()),
+                    );
                 }
             }
             _ => {}

@@ -139,16 +139,16 @@ impl Error {
     /// failures, timeouts). The client has already retried what was safe to retry.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Transport(_) | Error::Timeout(_) | Error::RateLimited(_) | Error::WaitTimeout { .. } => true,
+            Error::Transport(_) | Error::Timeout(_) | Error::RateLimited(_) | Error::WaitTimeout { .. } => {
+                true
+            }
             Error::InvalidRequest(_)
             | Error::Config(_)
             | Error::Blocked(_)
             | Error::WrongBillingModel(_)
             | Error::InvalidOption { .. }
             | Error::OperationFailed { .. } => false,
-            _ => self.status().is_some_and(|s| {
-                matches!(s.as_u16(), 429 | 502 | 503 | 504)
-            }),
+            _ => self.status().is_some_and(|s| matches!(s.as_u16(), 429 | 502 | 503 | 504)),
         }
     }
 
@@ -474,11 +474,7 @@ fn convert<E: ErrorBody>(error: progenitor_client::Error<E>) -> Error {
 }
 
 pub(crate) fn transport(e: reqwest::Error) -> Error {
-    if e.is_timeout() {
-        Error::Timeout(source_chain(&e))
-    } else {
-        Error::Transport(e)
-    }
+    if e.is_timeout() { Error::Timeout(source_chain(&e)) } else { Error::Transport(e) }
 }
 
 /// A status the spec does not declare for the operation, or one the response guard flagged.

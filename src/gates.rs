@@ -146,7 +146,11 @@ mod tests {
     #[test]
     fn blocked_gate_gives_reason_and_code() {
         let mut vps = details();
-        vps.actions.can_restart = ActionGate { allowed: false, reason: Some("Pending order.".into()), code: Some("pending_order".into()) };
+        vps.actions.can_restart = ActionGate {
+            allowed: false,
+            reason: Some("Pending order.".into()),
+            code: Some("pending_order".into()),
+        };
         let Err(Error::Blocked(blocked)) = vps.ensure_allowed(Action::Restart) else { panic!() };
         assert_eq!(blocked.action, "canRestart");
         assert_eq!(blocked.code.as_deref(), Some("pending_order"));

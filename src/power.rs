@@ -8,7 +8,9 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use crate::types::{JobStatusResponse, Operation, OperationStatus, PowerActionRequest, PowerState, VpsStatus};
+use crate::types::{
+    JobStatusResponse, Operation, OperationStatus, PowerActionRequest, PowerState, VpsStatus,
+};
 use crate::{Action, Client, Error, Result};
 
 /// A power action.
@@ -156,7 +158,9 @@ fn job_state(job: &JobStatusResponse) -> JobState {
         Some("completed") => JobState::Done,
         Some("failed") => JobState::Failed(text()),
         Some(other) => JobState::Running(other.to_string()),
-        None if data.is_running == Some(true) || data.is_waiting == Some(true) => JobState::Running("running".into()),
+        None if data.is_running == Some(true) || data.is_waiting == Some(true) => {
+            JobState::Running("running".into())
+        }
         None => JobState::Unknown,
     }
 }
@@ -235,7 +239,9 @@ impl Client {
                 None => JobState::Unknown,
             };
             match state {
-                JobState::Done => return Ok(self.get_vps_status().id(op.vps_id.as_str()).send().await?.into_inner()),
+                JobState::Done => {
+                    return Ok(self.get_vps_status().id(op.vps_id.as_str()).send().await?.into_inner());
+                }
                 JobState::Failed(detail) => {
                     return Err(Error::OperationFailed { job_id: job_id.unwrap_or_default(), detail });
                 }
@@ -245,7 +251,10 @@ impl Client {
                     if status.power_state.as_ref() == Some(&op.action.target_state()) {
                         return Ok(status);
                     }
-                    last = format!("powerState {}", status.power_state.map_or("unknown".into(), |p| p.to_string()));
+                    last = format!(
+                        "powerState {}",
+                        status.power_state.map_or("unknown".into(), |p| p.to_string())
+                    );
                 }
             }
             if let Some(report) = &options.on_progress {
@@ -282,12 +291,31 @@ mod tests {
 
     #[test]
     fn reads_both_job_shapes() {
-        assert_eq!(job(serde_json::json!({"operation": {"status": "completed", "jobId": "j", "pollUrl": "/api/jobs/j"}})), JobState::Done);
-        assert_eq!(job(serde_json::json!({"operation": {"status": "in_progress", "jobId": "j", "pollUrl": "/p"}})), JobState::Running("in_progress".into()));
-        assert!(matches!(job(serde_json::json!({"operation": {"status": "failed", "jobId": "j", "pollUrl": "/p", "result": {"message": "disk full"}}})), JobState::Failed(m) if m == "disk full"));
-        assert_eq!(job(serde_json::json!({"success": true, "data": {"isCompleted": true, "isFailed": false}})), JobState::Done);
-        assert!(matches!(job(serde_json::json!({"data": {"isCompleted": true, "isFailed": true}})), JobState::Failed(_)));
-        assert_eq!(job(serde_json::json!({"data": {"status": "waiting"}})), JobState::Running("waiting".into()));
+        assert_eq!(
+            job(
+                serde_json::json!({"operation": {"status": "completed", "jobId": "j", "pollUrl": "/api/jobs/j"}})
+            ),
+            JobState::Done
+        );
+        assert_eq!(
+            job(serde_json::json!({"operation": {"status": "in_progress", "jobId": "j", "pollUrl": "/p"}})),
+            JobState::Running("in_progress".into())
+        );
+        assert!(
+            matches!(job(serde_json::json!({"operation": {"status": "failed", "jobId": "j", "pollUrl": "/p", "result": {"message": "disk full"}}})), JobState::Failed(m) if m == "disk full")
+        );
+        assert_eq!(
+            job(serde_json::json!({"success": true, "data": {"isCompleted": true, "isFailed": false}})),
+            JobState::Done
+        );
+        assert!(matches!(
+            job(serde_json::json!({"data": {"isCompleted": true, "isFailed": true}})),
+            JobState::Failed(_)
+        ));
+        assert_eq!(
+            job(serde_json::json!({"data": {"status": "waiting"}})),
+            JobState::Running("waiting".into())
+        );
         assert_eq!(job(serde_json::json!({"something": "else"})), JobState::Unknown);
     }
 

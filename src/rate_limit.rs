@@ -29,8 +29,7 @@ impl RateLimit {
         let limit = RateLimit {
             limit: number("x-ratelimit-limit"),
             remaining: number("x-ratelimit-remaining"),
-            reset: header_str(headers, "x-ratelimit-reset")
-                .and_then(|v| parse_reset(v, SystemTime::now())),
+            reset: header_str(headers, "x-ratelimit-reset").and_then(|v| parse_reset(v, SystemTime::now())),
         };
         (limit != RateLimit { limit: None, remaining: None, reset: None }).then_some(limit)
     }
@@ -62,8 +61,7 @@ pub fn parse_retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duratio
         return Some(Duration::from_secs(seconds));
     }
     if let Ok(seconds) = value.parse::<f64>() {
-        return (seconds.is_finite() && seconds >= 0.0 && seconds < 1e9)
-            .then(|| Duration::from_secs_f64(seconds));
+        return (0.0..1e9).contains(&seconds).then(|| Duration::from_secs_f64(seconds));
     }
     let date = httpdate::parse_http_date(value).ok()?;
     Some(date.duration_since(now).unwrap_or(Duration::ZERO))
@@ -123,12 +121,12 @@ impl Governor {
                 if s.blocked_until.is_some_and(|t| t <= now) {
                     s.blocked_until = None;
                 }
-                if let (Some(reset), Some(_)) = (s.reset_at, s.remaining) {
-                    if reset <= now {
-                        // A new window: the full limit, less what is already on the wire.
-                        s.remaining = s.limit.map(|l| l.saturating_sub(s.in_flight));
-                        s.reset_at = None;
-                    }
+                if let (Some(reset), Some(_)) = (s.reset_at, s.remaining)
+                    && reset <= now
+                {
+                    // A new window: the full limit, less what is already on the wire.
+                    s.remaining = s.limit.map(|l| l.saturating_sub(s.in_flight));
+                    s.reset_at = None;
                 }
                 match (s.blocked_until, s.remaining) {
                     (Some(until), _) => until,
@@ -151,7 +149,10 @@ impl Governor {
             if wait_until > deadline {
                 return Err(wait_until - Instant::now());
             }
-            tracing::debug!(wait_ms = (wait_until - Instant::now()).as_millis() as u64, "rate-limit budget spent; waiting for the reset");
+            tracing::debug!(
+                wait_ms = (wait_until - Instant::now()).as_millis() as u64,
+                "rate-limit budget spent; waiting for the reset"
+            );
             tokio::time::sleep_until(wait_until).await;
         }
     }
@@ -223,7 +224,10 @@ mod tests {
         let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_777_000_000);
         let iso = parse_reset("2026-04-27T12:35:56.000Z", now).unwrap();
         assert_eq!(iso, humantime::parse_rfc3339("2026-04-27T12:35:56Z").unwrap());
-        assert_eq!(parse_reset("1777000060", now).unwrap(), SystemTime::UNIX_EPOCH + Duration::from_secs(1_777_000_060));
+        assert_eq!(
+            parse_reset("1777000060", now).unwrap(),
+            SystemTime::UNIX_EPOCH + Duration::from_secs(1_777_000_060)
+        );
         assert_eq!(parse_reset("30", now).unwrap(), now + Duration::from_secs(30));
         assert_eq!(parse_reset("soon", now), None);
         assert_eq!(parse_reset("-5", now), None);
@@ -234,7 +238,10 @@ mod tests {
         let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
         assert_eq!(parse_retry_after(&headers(&[("retry-after", "7")]), now), Some(Duration::from_secs(7)));
         let date = httpdate::fmt_http_date(now + Duration::from_secs(90));
-        assert_eq!(parse_retry_after(&headers(&[("retry-after", &date)]), now), Some(Duration::from_secs(90)));
+        assert_eq!(
+            parse_retry_after(&headers(&[("retry-after", &date)]), now),
+            Some(Duration::from_secs(90))
+        );
         assert_eq!(parse_retry_after(&headers(&[("retry-after", "-3")]), now), None);
         assert_eq!(parse_retry_after(&headers(&[("retry-after", "tomorrow")]), now), None);
         assert_eq!(parse_retry_after(&HeaderMap::new(), now), None);
@@ -262,7 +269,14 @@ mod tests {
         let _ = reset;
         let in_two = SystemTime::now() + Duration::from_secs(2);
         let iso = humantime::format_rfc3339_millis(in_two).to_string();
-        p.complete(&headers(&[("x-ratelimit-limit", "5"), ("x-ratelimit-remaining", "0"), ("x-ratelimit-reset", &iso)]), None);
+        p.complete(
+            &headers(&[
+                ("x-ratelimit-limit", "5"),
+                ("x-ratelimit-remaining", "0"),
+                ("x-ratelimit-reset", &iso),
+            ]),
+            None,
+        );
         let before = Instant::now();
         let _p = g.acquire(far).await.unwrap();
         assert!(Instant::now() - before >= Duration::from_millis(1900));

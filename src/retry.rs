@@ -104,10 +104,8 @@ impl RetryPolicy {
 
     /// Full jitter: a uniform wait between zero and the capped exponential backoff.
     pub(crate) fn backoff(&self, retry: u32) -> Duration {
-        let ceiling = self
-            .initial_backoff
-            .saturating_mul(2u32.saturating_pow(retry.min(20)))
-            .min(self.max_backoff);
+        let ceiling =
+            self.initial_backoff.saturating_mul(2u32.saturating_pow(retry.min(20))).min(self.max_backoff);
         ceiling.mul_f64(fastrand::f64())
     }
 
@@ -185,7 +183,10 @@ mod tests {
     fn rate_limits_are_retried_for_every_method_and_clamped() {
         let p = RetryPolicy::standard().with_max_retry_after(Duration::from_secs(60));
         assert_eq!(p.decide(1, &status(429, Some(2)), false), Decision::Retry(Duration::from_secs(2)));
-        assert_eq!(p.decide(1, &status(429, Some(3600)), true), Decision::WaitTooLong(Duration::from_secs(3600)));
+        assert_eq!(
+            p.decide(1, &status(429, Some(3600)), true),
+            Decision::WaitTooLong(Duration::from_secs(3600))
+        );
     }
 
     #[test]

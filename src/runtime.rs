@@ -144,7 +144,8 @@ impl ClientHooks<Runtime> for Client {
 /// template, literal segments unchanged, no empty id. (`..` and `.` ids are collapsed by URL
 /// parsing, which this catches.)
 fn check_path(base_path: &str, op: &OperationSpec, actual: &str) -> std::result::Result<(), String> {
-    let refused = || format!("an id in {} must be one non-empty path segment other than `.` or `..`", op.path);
+    let refused =
+        || format!("an id in {} must be one non-empty path segment other than `.` or `..`", op.path);
     let rest = actual.strip_prefix(base_path).ok_or_else(refused)?;
     let (mut want, mut got) = (op.path.split('/'), rest.split('/'));
     loop {
@@ -195,14 +196,18 @@ async fn send(
     loop {
         attempt += 1;
         span.record("attempt", attempt);
-        let Some(current) = pending.take() else {
-            unreachable!("a request is kept for every attempt")
-        };
+        let Some(current) = pending.take() else { unreachable!("a request is kept for every attempt") };
         // Keep a copy for the next attempt; a streaming body cannot be copied, so it gets one try.
         pending = current.try_clone();
         let permit = match shared.governor.acquire(deadline).await {
             Ok(permit) => permit,
-            Err(wait) => return Ok(response_guard::fault(HeaderMap::new(), Default::default(), Fault::BudgetSpent(wait))),
+            Err(wait) => {
+                return Ok(response_guard::fault(
+                    HeaderMap::new(),
+                    Default::default(),
+                    Fault::BudgetSpent(wait),
+                ));
+            }
         };
         let attempt_result = tokio::time::timeout_at(deadline, async {
             let mut response = http.execute(current).await?;
@@ -214,7 +219,11 @@ async fn send(
             Err(_elapsed) => {
                 drop(permit);
                 tracing::warn!(elapsed_ms = started.elapsed().as_millis() as u64, "call deadline passed");
-                return Ok(response_guard::fault(HeaderMap::new(), Default::default(), Fault::Deadline(started.elapsed())));
+                return Ok(response_guard::fault(
+                    HeaderMap::new(),
+                    Default::default(),
+                    Fault::Deadline(started.elapsed()),
+                ));
             }
             Ok(Err(e)) => {
                 drop(permit);
@@ -258,12 +267,19 @@ async fn send(
         }
         match policy.decide(attempt, &Outcome::Status { status, retry_after }, replay_safe) {
             Decision::Retry(wait) if pending.is_some() && Instant::now() + wait < deadline => {
-                tracing::warn!(status = status.as_u16(), wait_ms = wait.as_millis() as u64, "retryable status; retrying");
+                tracing::warn!(
+                    status = status.as_u16(),
+                    wait_ms = wait.as_millis() as u64,
+                    "retryable status; retrying"
+                );
                 tokio::time::sleep(wait).await;
                 continue;
             }
             Decision::WaitTooLong(wait) => {
-                tracing::warn!(wait_s = wait.as_secs(), "Retry-After is longer than the policy allows; failing now");
+                tracing::warn!(
+                    wait_s = wait.as_secs(),
+                    "Retry-After is longer than the policy allows; failing now"
+                );
             }
             _ => {}
         }

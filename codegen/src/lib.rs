@@ -35,8 +35,7 @@ pub struct Generated {
 
 /// Reads a YAML or JSON OpenAPI document into a JSON value.
 pub fn load_spec(path: &Path) -> Result<Value, String> {
-    let text =
-        std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     serde_yaml_ng::from_str(&text).map_err(|e| format!("{} is not valid YAML: {e}", path.display()))
 }
 
@@ -61,11 +60,7 @@ pub fn generate_from_value(spec: &Value) -> Result<Generated, String> {
         .with_inner_type(quote::quote!(crate::runtime::Runtime))
         .with_hooks(progenitor::HooksMode::Expected)
         .with_derive("PartialEq")
-        .with_replacement(
-            rewrite::SECRET_SCHEMA,
-            SECRET_TYPE,
-            std::iter::empty::<TypeImpl>(),
-        );
+        .with_replacement(rewrite::SECRET_SCHEMA, SECRET_TYPE, std::iter::empty::<TypeImpl>());
     for e in &enums {
         settings.with_replacement(
             &e.name,
@@ -75,9 +70,8 @@ pub fn generate_from_value(spec: &Value) -> Result<Generated, String> {
     }
 
     let mut generator = Generator::new(&settings);
-    let client = generator
-        .generate_tokens(&openapi)
-        .map_err(|e| format!("progenitor rejected the spec: {e}"))?;
+    let client =
+        generator.generate_tokens(&openapi).map_err(|e| format!("progenitor rejected the spec: {e}"))?;
     let httpmock = generator
         .httpmock(&openapi, "crate")
         .map_err(|e| format!("progenitor could not generate mocks: {e}"))?;
@@ -91,7 +85,6 @@ pub fn generate_from_value(spec: &Value) -> Result<Generated, String> {
 }
 
 fn pretty(tokens: proc_macro2::TokenStream) -> Result<String, String> {
-    let file: syn::File =
-        syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
+    let file: syn::File = syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
     Ok(prettyplease::unparse(&file))
 }

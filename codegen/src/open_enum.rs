@@ -44,11 +44,7 @@ pub fn collect(spec: &Value) -> Result<Vec<OpenEnum>, String> {
         }
         out.push(OpenEnum {
             name: name.clone(),
-            description: schema
-                .get("description")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string(),
+            description: schema.get("description").and_then(Value::as_str).unwrap_or_default().to_string(),
             variants: values.into_iter().zip(names).collect(),
         });
     }

@@ -16,13 +16,13 @@ pub fn for_progenitor(spec: &Value) -> Value {
     rename_problem_json(&mut spec);
     let mut found_secret = false;
     mark_secrets(&mut spec, &mut found_secret);
-    if found_secret {
-        if let Some(schemas) = spec.pointer_mut("/components/schemas").and_then(Value::as_object_mut) {
-            schemas.insert(
-                SECRET_SCHEMA.to_string(),
-                json!({"type": "string", "description": "A secret string; never printed."}),
-            );
-        }
+    if found_secret
+        && let Some(schemas) = spec.pointer_mut("/components/schemas").and_then(Value::as_object_mut)
+    {
+        schemas.insert(
+            SECRET_SCHEMA.to_string(),
+            json!({"type": "string", "description": "A secret string; never printed."}),
+        );
     }
     spec
 }
@@ -30,10 +30,10 @@ pub fn for_progenitor(spec: &Value) -> Value {
 fn rename_problem_json(value: &mut Value) {
     match value {
         Value::Object(map) => {
-            if let Some(content) = map.get_mut("content").and_then(Value::as_object_mut) {
-                if let Some(problem) = content.remove("application/problem+json") {
-                    content.entry("application/json").or_insert(problem);
-                }
+            if let Some(content) = map.get_mut("content").and_then(Value::as_object_mut)
+                && let Some(problem) = content.remove("application/problem+json")
+            {
+                content.entry("application/json").or_insert(problem);
             }
             map.values_mut().for_each(rename_problem_json);
         }

@@ -100,8 +100,10 @@ async fn problem_body_of_the_wrong_shape_keeps_the_status() {
 
 #[tokio::test]
 async fn body_over_the_cap_is_refused() {
-    let server = ScriptServer::start(vec![json(200, &format!("{{\"pad\": \"{}\"}}", "x".repeat(20_000)))]).await;
-    let client = hostup::Client::builder().api_key(KEY).base_url(&server.base).max_body_bytes(10_000).build().unwrap();
+    let server =
+        ScriptServer::start(vec![json(200, &format!("{{\"pad\": \"{}\"}}", "x".repeat(20_000)))]).await;
+    let client =
+        hostup::Client::builder().api_key(KEY).base_url(&server.base).max_body_bytes(10_000).build().unwrap();
     let err = client.get_vps().id(VPS_ID).send().await.map(drop).map_err(Error::from).unwrap_err();
     assert!(decode(&err).reason.contains("10000-byte limit"), "{err}");
 }

@@ -2,8 +2,8 @@
 
 mod bad_input;
 mod operations;
-mod payg;
 mod paths;
+mod payg;
 mod power;
 mod rate_limits;
 mod retries;

@@ -1,9 +1,9 @@
 //! Each operation against its documented fixtures: the request that goes out, the typed success
 //! value, and every documented error status as a typed error.
 
-use httpmock::prelude::*;
 use hostup::types::{BillingCycle, InvoiceStatus, PowerState, ServiceStatus};
 use hostup::{Error, ErrorCode, RetryPolicy};
+use httpmock::prelude::*;
 use serde_json::json;
 
 use crate::support::*;
@@ -70,7 +70,10 @@ async fn get_vps_details_decodes_the_documented_body_field_by_field() {
     assert!(vps.actions.can_rebuild.allowed);
     assert!(!vps.actions.can_start.allowed);
     assert_eq!(vps.actions.can_start.reason.as_deref(), Some("VPS is already running."));
-    assert_eq!(vps.actions.can_resize.reason.as_deref(), Some("Resize is a PAYG-only action. Use upgrade for fixed plans."));
+    assert_eq!(
+        vps.actions.can_resize.reason.as_deref(),
+        Some("Resize is a PAYG-only action. Use upgrade for fixed plans.")
+    );
     assert!(vps.actions.can_restart.allowed && vps.actions.can_reset.allowed);
     assert!(vps.overdue_invoices.is_empty());
 }
@@ -80,7 +83,9 @@ async fn get_vps_decodes_the_summary() {
     let server = MockServer::start_async().await;
     server
         .mock_async(|when, then| {
-            when.method(GET).path(format!("/api/v2/vps/{VPS_ID}")).header("authorization", format!("Bearer {KEY}"));
+            when.method(GET)
+                .path(format!("/api/v2/vps/{VPS_ID}"))
+                .header("authorization", format!("Bearer {KEY}"));
             then.status(200).header("content-type", "application/json").body(fixture("getVps.200"));
         })
         .await;
@@ -91,7 +96,10 @@ async fn get_vps_decodes_the_summary() {
     assert_eq!(vps.service_status, Some(ServiceStatus::Active));
     assert_eq!(vps.power_state, Some(PowerState::Running));
     let resources = vps.resources.unwrap();
-    assert_eq!((resources.cpu_cores, resources.memory_gb, resources.storage_gb), (Some(2.0), Some(4.0), Some(80.0)));
+    assert_eq!(
+        (resources.cpu_cores, resources.memory_gb, resources.storage_gb),
+        (Some(2.0), Some(4.0), Some(80.0))
+    );
     let billing = vps.billing.unwrap();
     assert_eq!((billing.amount, billing.currency_code.as_str()), (99.0, "SEK"));
     assert_eq!(billing.billing_cycle, Some(BillingCycle::Monthly));
@@ -109,12 +117,18 @@ async fn legacy_details_use_the_api_key_header_and_a_timestamp_keyed_usage_log()
     let server = MockServer::start_async().await;
     let mock = server
         .mock_async(|when, then| {
-            when.method(GET).path("/api/vm/10415/details").header("x-api-key", KEY).header_missing("authorization");
-            then.status(200).header("content-type", "application/json").body(fixture("getLegacyVmDetails.200"));
+            when.method(GET)
+                .path("/api/vm/10415/details")
+                .header("x-api-key", KEY)
+                .header_missing("authorization");
+            then.status(200)
+                .header("content-type", "application/json")
+                .body(fixture("getLegacyVmDetails.200"));
         })
         .await;
     let vmid = std::num::NonZeroU64::new(10415).unwrap();
-    let envelope = client(&server.base_url()).get_legacy_vm_details().vmid(vmid).send().await.unwrap().into_inner();
+    let envelope =
+        client(&server.base_url()).get_legacy_vm_details().vmid(vmid).send().await.unwrap().into_inner();
     mock.assert_async().await;
     assert_eq!(envelope.success, Some(true));
     let data = envelope.data.unwrap();
@@ -127,7 +141,13 @@ async fn legacy_details_use_the_api_key_header_and_a_timestamp_keyed_usage_log()
 #[tokio::test]
 async fn legacy_vmid_zero_is_refused_before_sending() {
     let server = ScriptServer::start(vec![json(200, "{}")]).await;
-    let err = client(&server.base).get_legacy_vm_details().vmid(0u64).send().await.map_err(Error::from).unwrap_err();
+    let err = client(&server.base)
+        .get_legacy_vm_details()
+        .vmid(0u64)
+        .send()
+        .await
+        .map_err(Error::from)
+        .unwrap_err();
     assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
     assert_eq!(server.count(), 0);
 }
@@ -143,7 +163,9 @@ async fn change_resources_sends_the_documented_body() {
                 .header("authorization", format!("Bearer {KEY}"))
                 .header("content-type", "application/json")
                 .json_body(request.clone());
-            then.status(200).header("content-type", "application/json").body(fixture("changeVpsResources.200"));
+            then.status(200)
+                .header("content-type", "application/json")
+                .body(fixture("changeVpsResources.200"));
         })
         .await;
     let body: hostup::types::ResourceChangeRequest = serde_json::from_value(request).unwrap();
@@ -158,7 +180,10 @@ async fn change_resources_sends_the_documented_body() {
     mock.assert_async().await;
     assert_eq!(result.dry_run, Some(true));
     let price = result.price_change.unwrap();
-    assert_eq!((price.amount, price.recurring_amount, price.additional_recurring_amount), (40.0, 40.0, Some(40.0)));
+    assert_eq!(
+        (price.amount, price.recurring_amount, price.additional_recurring_amount),
+        (40.0, 40.0, Some(40.0))
+    );
     assert_eq!(price.currency_code, "SEK");
     assert_eq!(result.payment_invoice, None);
     let gate = result.actions.unwrap().can_commit.unwrap();
@@ -191,10 +216,17 @@ async fn error_from(server: &MockServer, status: u16, body: String, path: &str, 
         .await;
     let client = client_with(&server.base_url(), RetryPolicy::disabled());
     if post {
-        let body = hostup::types::ResourceChangeRequest::builder()
-            .resources(serde_json::Map::new())
-            .dry_run(true);
-        client.change_vps_resources().id(VPS_ID).body(body).send().await.map(drop).map_err(Error::from).unwrap_err()
+        let body =
+            hostup::types::ResourceChangeRequest::builder().resources(serde_json::Map::new()).dry_run(true);
+        client
+            .change_vps_resources()
+            .id(VPS_ID)
+            .body(body)
+            .send()
+            .await
+            .map(drop)
+            .map_err(Error::from)
+            .unwrap_err()
     } else {
         client.get_vps_details().id(VPS_ID).send().await.map(drop).map_err(Error::from).unwrap_err()
     }
@@ -210,7 +242,11 @@ async fn every_documented_v2_error_is_typed() {
             let server = MockServer::start_async().await;
             let body = fixture(&format!("{op}.{status}"));
             let doc: serde_json::Value = serde_json::from_str(&body).unwrap();
-            let path = if post { format!("/api/v2/vps/{VPS_ID}/actions/config") } else { format!("/api/v2/vps/{VPS_ID}/details") };
+            let path = if post {
+                format!("/api/v2/vps/{VPS_ID}/actions/config")
+            } else {
+                format!("/api/v2/vps/{VPS_ID}/details")
+            };
             let err = error_from(&server, status, body, &path, post).await;
             assert_eq!(err.status().map(|s| s.as_u16()), Some(status), "{op} {status}: {err:?}");
             assert_eq!(err.code().map(|c| c.as_str()), doc["code"].as_str(), "{op} {status}");
@@ -226,10 +262,24 @@ async fn every_documented_v2_error_is_typed() {
 #[tokio::test]
 async fn documented_codes_map_to_variants() {
     let server = MockServer::start_async().await;
-    let err = error_from(&server, 409, fixture("changeVpsResources.409"), &format!("/api/v2/vps/{VPS_ID}/actions/config"), true).await;
+    let err = error_from(
+        &server,
+        409,
+        fixture("changeVpsResources.409"),
+        &format!("/api/v2/vps/{VPS_ID}/actions/config"),
+        true,
+    )
+    .await;
     assert_eq!(err.code(), Some(&ErrorCode::ExistingInvoiceBlocking));
     let server = MockServer::start_async().await;
-    let err = error_from(&server, 400, fixture("getVpsDetails.400"), &format!("/api/v2/vps/{VPS_ID}/details"), false).await;
+    let err = error_from(
+        &server,
+        400,
+        fixture("getVpsDetails.400"),
+        &format!("/api/v2/vps/{VPS_ID}/details"),
+        false,
+    )
+    .await;
     let Error::Api(api) = err else { panic!() };
     assert_eq!(api.field_errors[0].pointer, "/items/0/domainName");
 }
@@ -278,7 +328,8 @@ async fn surprising_bodies_still_decode() {
     assert_eq!(vps.pricing, None);
 
     // The summary: every top-level field is optional.
-    let server = ScriptServer::start(vec![json(200, r#"{"id": "vps_x", "powerState": null, "extra": 1}"#)]).await;
+    let server =
+        ScriptServer::start(vec![json(200, r#"{"id": "vps_x", "powerState": null, "extra": 1}"#)]).await;
     let summary = client(&server.base).get_vps().id("vps_x").send().await.unwrap().into_inner();
     assert_eq!(summary.id.as_deref(), Some("vps_x"));
     assert_eq!(summary.power_state, None);
@@ -322,7 +373,9 @@ async fn list_vps_repeated_cursor_ends_with_an_error() {
     server
         .mock_async(|when, then| {
             when.method(GET).path("/api/v2/vps");
-            then.status(200).header("content-type", "application/json").json_body(json!({"data": [{"id": "vps_1"}], "nextCursor": "same"}));
+            then.status(200)
+                .header("content-type", "application/json")
+                .json_body(json!({"data": [{"id": "vps_1"}], "nextCursor": "same"}));
         })
         .await;
     let err = client(&server.base_url()).all_vps().await.unwrap_err();

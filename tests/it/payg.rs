@@ -28,7 +28,10 @@ async fn preview_then_commit_sends_exactly_the_two_bodies() {
     let client = client(&server.base);
     let change = ResourceChange::new().set("bandwidthGb", 4096);
     let quote = client.preview_resources(VPS_ID, &change).await.unwrap();
-    assert_eq!((quote.amount_due(), quote.recurring_amount(), quote.currency()), (Some(40.0), Some(40.0), Some("SEK")));
+    assert_eq!(
+        (quote.amount_due(), quote.recurring_amount(), quote.currency()),
+        (Some(40.0), Some(40.0), Some("SEK"))
+    );
     assert!(quote.can_commit());
     let result = client.commit_quote(&quote, CommitOptions::default()).await.unwrap();
     assert_eq!(result.dry_run, Some(false));
@@ -42,7 +45,9 @@ async fn preview_then_commit_sends_exactly_the_two_bodies() {
 async fn billing_cycle_hint_goes_only_with_the_preview() {
     let server = ScriptServer::start(vec![preview_reply(true), committed_reply()]).await;
     let client = client(&server.base);
-    let change = ResourceChange::new().set("bandwidthGb", 4096).billing_cycle_hint(hostup::types::RequestedBillingCycle::Annually);
+    let change = ResourceChange::new()
+        .set("bandwidthGb", 4096)
+        .billing_cycle_hint(hostup::types::RequestedBillingCycle::Annually);
     let quote = client.preview_resources(VPS_ID, &change).await.unwrap();
     client.commit_quote(&quote, CommitOptions::default()).await.unwrap();
     assert_eq!(sent(&server, 0)["billingCycle"], "annually");
@@ -53,7 +58,8 @@ async fn billing_cycle_hint_goes_only_with_the_preview() {
 async fn a_quote_that_cannot_be_committed_sends_nothing() {
     let server = ScriptServer::start(vec![preview_reply(false), committed_reply()]).await;
     let client = client(&server.base);
-    let quote = client.preview_resources(VPS_ID, &ResourceChange::new().set("bandwidthGb", 4096)).await.unwrap();
+    let quote =
+        client.preview_resources(VPS_ID, &ResourceChange::new().set("bandwidthGb", 4096)).await.unwrap();
     assert_eq!(quote.blocked_reason(), Some("Payment method required."));
     let err = client.commit_quote(&quote, CommitOptions::default()).await.unwrap_err();
     let Error::Blocked(blocked) = &err else { panic!("{err:?}") };
@@ -67,7 +73,8 @@ async fn invoice_conflict_is_resent_only_when_asked() {
     // Without opt-in: one request, a typed 409.
     let server = ScriptServer::start(vec![preview_reply(true), conflict.clone(), committed_reply()]).await;
     let client = client(&server.base);
-    let quote = client.preview_resources(VPS_ID, &ResourceChange::new().set("bandwidthGb", 4096)).await.unwrap();
+    let quote =
+        client.preview_resources(VPS_ID, &ResourceChange::new().set("bandwidthGb", 4096)).await.unwrap();
     let err = client.commit_quote(&quote, CommitOptions::default()).await.unwrap_err();
     assert_eq!(err.code(), Some(&ErrorCode::ExistingInvoiceBlocking));
     assert_eq!(server.count(), 2);
@@ -75,7 +82,8 @@ async fn invoice_conflict_is_resent_only_when_asked() {
     // With opt-in: the commit, then the resend with cancelExistingInvoice.
     let server = ScriptServer::start(vec![preview_reply(true), conflict, committed_reply()]).await;
     let client = crate::support::client(&server.base);
-    let quote = client.preview_resources(VPS_ID, &ResourceChange::new().set("bandwidthGb", 4096)).await.unwrap();
+    let quote =
+        client.preview_resources(VPS_ID, &ResourceChange::new().set("bandwidthGb", 4096)).await.unwrap();
     let opt_in = CommitOptions::default().cancel_existing_invoice_on_conflict(true);
     client.commit_quote(&quote, opt_in).await.unwrap();
     assert_eq!(server.count(), 3);
@@ -124,7 +132,8 @@ async fn fixed_plans_are_pointed_to_upgrade_and_payg_has_no_cycle() {
     let client = client(&server.base);
     let err = client.resize_cpu_memory(&details(false), 4, 8).await.unwrap_err();
     assert!(matches!(&err, Error::WrongBillingModel(m) if m.contains("upgrade")), "{err:?}");
-    let err = client.change_billing_cycle(&details(true), BillingCycleChoice::Annually, true).await.unwrap_err();
+    let err =
+        client.change_billing_cycle(&details(true), BillingCycleChoice::Annually, true).await.unwrap_err();
     assert!(matches!(&err, Error::WrongBillingModel(m) if m.contains("PAYG")), "{err:?}");
     assert_eq!(server.count(), 0);
 }
@@ -132,7 +141,10 @@ async fn fixed_plans_are_pointed_to_upgrade_and_payg_has_no_cycle() {
 #[tokio::test]
 async fn billing_cycle_change_of_a_fixed_vps_is_sent() {
     let server = ScriptServer::start(vec![json(200, &fixture("changeVpsBillingCycle.200"))]).await;
-    let result = client(&server.base).change_billing_cycle(&details(false), BillingCycleChoice::Annually, true).await.unwrap();
+    let result = client(&server.base)
+        .change_billing_cycle(&details(false), BillingCycleChoice::Annually, true)
+        .await
+        .unwrap();
     assert!(result.dry_run);
     assert_eq!(sent(&server, 0), json!({"billingCycle": "annually", "dryRun": true}));
 }

@@ -30,7 +30,10 @@ async fn restart_then_wait_returns_on_completed() {
     let op = client.power(VPS_ID, PowerAction::Restart).await.unwrap();
     let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let log = seen.clone();
-    let status = client.wait(&op, quick().on_progress(move |p| log.lock().unwrap().push(p.status.clone()))).await.unwrap();
+    let status = client
+        .wait(&op, quick().on_progress(move |p| log.lock().unwrap().push(p.status.clone())))
+        .await
+        .unwrap();
     assert_eq!(status.power_state, Some(hostup::types::PowerState::Running));
     let paths: Vec<String> = server.seen().into_iter().map(|s| format!("{} {}", s.method, s.path)).collect();
     assert_eq!(paths[1], format!("POST /api/v2/vps/{VPS_ID}/actions/restart"));
@@ -52,12 +55,20 @@ async fn wait_fails_on_failed() {
     let client = client(&server.base);
     let op = client.power(VPS_ID, PowerAction::Reset).await.unwrap();
     let err = client.wait(&op, quick()).await.unwrap_err();
-    assert!(matches!(&err, Error::OperationFailed { detail, .. } if detail == "hypervisor refused"), "{err:?}");
+    assert!(
+        matches!(&err, Error::OperationFailed { detail, .. } if detail == "hypervisor refused"),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
 async fn wait_times_out_with_the_last_status() {
-    let server = ScriptServer::start(vec![json(200, &fixture("getVpsDetails.200")), json(202, &fixture("stopVps.202")), job("in_progress")]).await;
+    let server = ScriptServer::start(vec![
+        json(200, &fixture("getVpsDetails.200")),
+        json(202, &fixture("stopVps.202")),
+        job("in_progress"),
+    ])
+    .await;
     let client = client(&server.base);
     let op = client.power(VPS_ID, PowerAction::Stop).await.unwrap();
     let err = client.wait(&op, quick().with_max_wait(Duration::from_millis(200))).await.unwrap_err();
@@ -69,7 +80,11 @@ async fn wait_times_out_with_the_last_status() {
 #[tokio::test]
 async fn a_closed_gate_sends_no_action() {
     // The fixture's VPS is running: canStart is false.
-    let server = ScriptServer::start(vec![json(200, &fixture("getVpsDetails.200")), json(202, &fixture("startVps.202"))]).await;
+    let server = ScriptServer::start(vec![
+        json(200, &fixture("getVpsDetails.200")),
+        json(202, &fixture("startVps.202")),
+    ])
+    .await;
     let err = client(&server.base).power(VPS_ID, PowerAction::Start).await.unwrap_err();
     let Error::Blocked(blocked) = &err else { panic!("{err:?}") };
     assert_eq!(blocked.action, "canStart");
@@ -96,7 +111,11 @@ async fn legacy_job_shape_and_status_fallback_are_understood() {
     let server = ScriptServer::start(vec![
         json(200, &fixture("getVpsDetails.200")),
         json(202, &fixture("shutdownVps.202")),
-        json(200, &json!({"success": true, "data": {"isCompleted": false, "isFailed": false, "isRunning": true}}).to_string()),
+        json(
+            200,
+            &json!({"success": true, "data": {"isCompleted": false, "isFailed": false, "isRunning": true}})
+                .to_string(),
+        ),
         json(200, &json!({"success": true, "data": {"isCompleted": true, "isFailed": false}}).to_string()),
         json(200, &json!({"id": VPS_ID, "powerState": "stopped"}).to_string()),
     ])

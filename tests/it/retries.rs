@@ -22,7 +22,8 @@ async fn get_503_then_200_gives_one_result_after_two_requests() {
 
 #[tokio::test]
 async fn committed_post_503_is_sent_exactly_once() {
-    let server = ScriptServer::start(vec![json(503, "{}"), json(200, &fixture("changeVpsResources.200"))]).await;
+    let server =
+        ScriptServer::start(vec![json(503, "{}"), json(200, &fixture("changeVpsResources.200"))]).await;
     let err = client(&server.base)
         .change_vps_resources()
         .id(VPS_ID)
@@ -38,7 +39,8 @@ async fn committed_post_503_is_sent_exactly_once() {
 
 #[tokio::test]
 async fn dry_run_preview_503_is_retried() {
-    let server = ScriptServer::start(vec![json(503, "{}"), json(200, &fixture("changeVpsResources.200"))]).await;
+    let server =
+        ScriptServer::start(vec![json(503, "{}"), json(200, &fixture("changeVpsResources.200"))]).await;
     client(&server.base).change_vps_resources().id(VPS_ID).body(commit().dry_run(true)).send().await.unwrap();
     assert_eq!(server.count(), 2);
 }
@@ -53,7 +55,15 @@ async fn committed_post_timeout_is_not_resent() {
         .retry(fast_retries())
         .build()
         .unwrap();
-    let err = client.change_vps_resources().id(VPS_ID).body(commit()).send().await.map(drop).map_err(Error::from).unwrap_err();
+    let err = client
+        .change_vps_resources()
+        .id(VPS_ID)
+        .body(commit())
+        .send()
+        .await
+        .map(drop)
+        .map_err(Error::from)
+        .unwrap_err();
     assert!(matches!(err, Error::Timeout(_)), "{err:?}");
     assert_eq!(server.count(), 1);
 }
@@ -75,7 +85,15 @@ async fn get_timeout_is_retried() {
 #[tokio::test]
 async fn committed_post_connection_reset_is_not_resent() {
     let server = ScriptServer::start(vec![Reply::Close, json(200, &fixture("changeVpsResources.200"))]).await;
-    let err = client(&server.base).change_vps_resources().id(VPS_ID).body(commit()).send().await.map(drop).map_err(Error::from).unwrap_err();
+    let err = client(&server.base)
+        .change_vps_resources()
+        .id(VPS_ID)
+        .body(commit())
+        .send()
+        .await
+        .map(drop)
+        .map_err(Error::from)
+        .unwrap_err();
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
     assert_eq!(server.count(), 1);
 }
@@ -115,7 +133,11 @@ async fn attempts_are_bounded_by_the_policy() {
 #[tokio::test]
 async fn retry_after_is_honoured() {
     let server = ScriptServer::start(vec![
-        http(429, &[("retry-after", "1"), ("content-type", "application/problem+json")], &fixture("getVpsDetails.429")),
+        http(
+            429,
+            &[("retry-after", "1"), ("content-type", "application/problem+json")],
+            &fixture("getVpsDetails.429"),
+        ),
         json(200, &fixture("getVpsDetails.200")),
     ])
     .await;
@@ -128,7 +150,11 @@ async fn retry_after_is_honoured() {
 #[tokio::test]
 async fn post_429_is_retried_because_nothing_was_done() {
     let server = ScriptServer::start(vec![
-        http(429, &[("retry-after", "0"), ("content-type", "application/problem+json")], &fixture("changeVpsResources.429")),
+        http(
+            429,
+            &[("retry-after", "0"), ("content-type", "application/problem+json")],
+            &fixture("changeVpsResources.429"),
+        ),
         json(200, &fixture("changeVpsResources.200")),
     ])
     .await;
@@ -139,12 +165,23 @@ async fn post_429_is_retried_because_nothing_was_done() {
 #[tokio::test]
 async fn retry_after_past_the_cap_fails_at_once_with_the_wait() {
     let server = ScriptServer::start(vec![
-        http(429, &[("retry-after", "3600"), ("content-type", "application/problem+json")], &fixture("getVpsDetails.429")),
+        http(
+            429,
+            &[("retry-after", "3600"), ("content-type", "application/problem+json")],
+            &fixture("getVpsDetails.429"),
+        ),
         json(200, &fixture("getVpsDetails.200")),
     ])
     .await;
     let policy = fast_retries().with_max_retry_after(Duration::from_secs(60));
-    let err = client_with(&server.base, policy).get_vps_details().id(VPS_ID).send().await.map(drop).map_err(Error::from).unwrap_err();
+    let err = client_with(&server.base, policy)
+        .get_vps_details()
+        .id(VPS_ID)
+        .send()
+        .await
+        .map(drop)
+        .map_err(Error::from)
+        .unwrap_err();
     assert_eq!(err.retry_after(), Some(Duration::from_secs(3600)));
     assert_eq!(err.code(), Some(&hostup::ErrorCode::RateLimitExceeded));
     assert!(err.to_string().contains("retry after 3600s"), "{err}");
@@ -155,6 +192,13 @@ async fn retry_after_past_the_cap_fails_at_once_with_the_wait() {
 async fn overall_deadline_bounds_a_hanging_server() {
     let server = ScriptServer::start(vec![Reply::Hang]).await;
     let policy = RetryPolicy::standard().with_deadline(Duration::from_millis(400));
-    let err = client_with(&server.base, policy).get_vps().id(VPS_ID).send().await.map(drop).map_err(Error::from).unwrap_err();
+    let err = client_with(&server.base, policy)
+        .get_vps()
+        .id(VPS_ID)
+        .send()
+        .await
+        .map(drop)
+        .map_err(Error::from)
+        .unwrap_err();
     assert!(matches!(err, Error::Timeout(_)), "{err:?}");
 }

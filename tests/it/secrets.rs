@@ -44,7 +44,8 @@ async fn key_and_root_password_never_leak() {
     let vps = client.get_vps_details().id(VPS_ID).send().await.unwrap();
     let mut seen = format!("{vps:?} {:?} {client:?}", vps.access);
     for _ in 0..3 {
-        let err = client.get_vps_details().id(VPS_ID).send().await.map(drop).map_err(Error::from).unwrap_err();
+        let err =
+            client.get_vps_details().id(VPS_ID).send().await.map(drop).map_err(Error::from).unwrap_err();
         seen.push_str(&format!("{err} {err:?} {err:#?}"));
     }
     let config_err = hostup::Client::builder().api_key(format!("{KEY}\n")).build().unwrap_err();

@@ -84,6 +84,18 @@ pub(crate) fn finish(
         };
         return fault(headers, Bytes::new(), Fault::Decode(Box::new(diagnosis)));
     };
+    if status.is_redirection() {
+        // Same-origin redirects were followed; this one points elsewhere, so credentials stay here.
+        let location = headers.get(reqwest::header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("nowhere");
+        let diagnosis = DecodeError {
+            status: Some(status),
+            headers: HeaderMap::new(),
+            path: None,
+            reason: format!("the server redirected to {location:?}; redirects to another origin are not followed"),
+            excerpt: String::new(),
+        };
+        return fault(headers, body, Fault::Decode(Box::new(diagnosis)));
+    }
     let check = if status.is_success() {
         // Only the syntax: the typed decode happens once, in the generated code.
         serde_json::from_slice::<serde::de::IgnoredAny>(&body).map(drop)

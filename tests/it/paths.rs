@@ -40,3 +40,67 @@ async fn dot_segments_and_empty_ids_are_refused_before_sending() {
     }
     assert_eq!(server.count(), 0);
 }
+
+/// Every operation with an `{id}` segment refuses a `..` id without sending anything.
+#[tokio::test]
+async fn every_operation_keeps_ids_in_their_segment() {
+    use hostup::types::{
+        BillingCycleChangeRequest, BillingCycleChoice, DiskResizeRequest, PaygResizeRequest, PlanChangeRequest,
+        RenewRequest, ResourceChangeRequest,
+    };
+    let server = ScriptServer::start(vec![json(200, "{}")]).await;
+    let c = client(&server.base);
+    let id = "..";
+    let resources = ResourceChangeRequest::builder().resources(serde_json::Map::new());
+    let plan = PlanChangeRequest::builder().product_slug("vps-sm");
+    let cycle = BillingCycleChangeRequest::builder().billing_cycle(BillingCycleChoice::Monthly);
+    let resize = PaygResizeRequest::builder().cpu_cores(2u64).memory_gb(2u64);
+    let disk = DiskResizeRequest::builder().disk_id("vpsdisk_1").size_gb(10u64);
+    let results: Vec<hostup::Result<()>> = vec![
+        c.get_vps().id(id).send().await.map(drop).map_err(Into::into),
+        c.get_vps_details().id(id).send().await.map(drop).map_err(Into::into),
+        c.get_vps_status().id(id).send().await.map(drop).map_err(Into::into),
+        c.get_vps_upgrade_options().id(id).send().await.map(drop).map_err(Into::into),
+        c.get_vps_billing_cycle().id(id).send().await.map(drop).map_err(Into::into),
+        c.change_vps_resources().id(id).body(resources).send().await.map(drop).map_err(Into::into),
+        c.upgrade_vps_plan().id(id).body(plan).send().await.map(drop).map_err(Into::into),
+        c.change_vps_billing_cycle().id(id).body(cycle).send().await.map(drop).map_err(Into::into),
+        c.renew_vps().id(id).body(RenewRequest::builder()).send().await.map(drop).map_err(Into::into),
+        c.resize_payg_vps().id(id).body(resize).send().await.map(drop).map_err(Into::into),
+        c.resize_vps_disk().id(id).body(disk).send().await.map(drop).map_err(Into::into),
+        c.restart_vps().id(id).send().await.map(drop).map_err(Into::into),
+        c.reset_vps().id(id).send().await.map(drop).map_err(Into::into),
+        c.start_vps().id(id).send().await.map(drop).map_err(Into::into),
+        c.stop_vps().id(id).send().await.map(drop).map_err(Into::into),
+        c.shutdown_vps().id(id).send().await.map(drop).map_err(Into::into),
+        c.get_job().job_id(id).send().await.map(drop).map_err(Into::into),
+    ];
+    assert_eq!(results.len(), hostup::operations::OPERATIONS.iter().filter(|o| o.path.contains("{id}") || o.path.contains("{jobId}")).count());
+    for (n, result) in results.into_iter().enumerate() {
+        assert!(matches!(result, Err(Error::InvalidRequest(_))), "operation #{n}: {result:?}");
+    }
+    assert_eq!(server.count(), 0);
+}
+
+#[tokio::test]
+async fn credentials_never_follow_a_redirect_to_another_host() {
+    let elsewhere = ScriptServer::start(vec![json(200, &fixture("getVps.200"))]).await;
+    let location = format!("{}/api/v2/vps/{VPS_ID}", elsewhere.base);
+    let server = ScriptServer::start(vec![http(302, &[("location", &location)], "")]).await;
+    let err = client(&server.base).get_vps().id(VPS_ID).send().await.map(drop).map_err(Error::from).unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(302));
+    assert!(err.to_string().contains("redirected"), "{err}");
+    assert_eq!(elsewhere.count(), 0, "the other host saw a request");
+}
+
+#[tokio::test]
+async fn same_origin_redirects_are_followed() {
+    let server = ScriptServer::start(vec![
+        http(307, &[("location", &format!("/api/v2/vps/{VPS_ID}"))], ""),
+        json(200, &fixture("getVps.200")),
+    ])
+    .await;
+    client(&server.base).get_vps().id(VPS_ID).send().await.unwrap();
+    assert_eq!(server.count(), 2);
+    assert_eq!(server.seen()[1].header("authorization"), Some(format!("Bearer {KEY}").as_str()));
+}

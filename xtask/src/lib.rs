@@ -1,0 +1,46 @@
+//! Repository tasks for the `hostup` crate, run as `cargo xtask <command>`:
+//!
+//! - `check`: lints `openapi/hostup.yaml` and validates its examples and `openapi/examples/`;
+//! - `fixtures`: regenerates `openapi/examples/` from the spec's examples;
+//! - `generate`: writes the generated client into `generated/` for reading.
+//!
+//! Each command is a function returning a summary line or every failure, so tests call them
+//! directly.
+
+#![warn(missing_docs)]
+
+pub mod check;
+pub mod examples;
+pub mod fixtures;
+pub mod generate;
+pub mod schema;
+pub mod spec;
+pub mod spec_lint;
+
+use std::path::{Path, PathBuf};
+
+/// The workspace root (the directory above this crate).
+pub fn workspace_root() -> PathBuf {
+    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir.parent().unwrap_or(manifest_dir).to_path_buf()
+}
+
+/// The spec: `openapi/hostup.yaml`.
+pub fn default_spec() -> PathBuf {
+    workspace_root().join("openapi/hostup.yaml")
+}
+
+/// The fixture directory: `openapi/examples`.
+pub fn default_examples() -> PathBuf {
+    workspace_root().join("openapi/examples")
+}
+
+/// Where `generate` writes by default: `generated` (gitignored).
+pub fn default_generated() -> PathBuf {
+    workspace_root().join("generated")
+}
+
+/// A path for messages: relative to the workspace root when inside it.
+pub fn display(path: &Path) -> String {
+    path.strip_prefix(workspace_root()).unwrap_or(path).display().to_string()
+}

@@ -1,0 +1,364 @@
+//! Validation of JSON instances against the spec's schemas with a real JSON Schema validator.
+//!
+//! OpenAPI 3.0 schemas are a dialect of JSON Schema, so they are converted first (see
+//! [`convert_schema`] and [`convert_document`]). Each validator's root is one converted schema with
+//! the converted `components` embedded next to it, which keeps `#/components/schemas/X` references
+//! working.
+
+use std::collections::HashMap;
+
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use jsonschema::{JsonType, ValidationError, Validator};
+use serde_json::{Map, Value, json};
+
+use crate::spec;
+
+/// JSON Schema dialect the converted schemas are validated with.
+const DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";
+
+/// Schema keywords that exist in OpenAPI 3.0 but have no validation meaning in JSON Schema.
+const DROPPED_KEYWORDS: [&str; 6] =
+    ["nullable", "example", "deprecated", "discriminator", "xml", "externalDocs"];
+
+/// Annotations kept on the outside of a nullable wrapper so they stay attached to the property.
+const ANNOTATIONS: [&str; 5] = ["title", "description", "default", "readOnly", "writeOnly"];
+
+/// Keywords whose value is a single subschema.
+const SUBSCHEMA_KEYWORDS: [&str; 3] = ["items", "not", "additionalProperties"];
+
+/// Keywords whose value is a list of subschemas.
+const SUBSCHEMA_LIST_KEYWORDS: [&str; 3] = ["allOf", "anyOf", "oneOf"];
+
+/// Keywords that make a schema a composite, which a nullable must wrap rather than extend.
+const COMPOSITE_KEYWORDS: [&str; 5] = ["$ref", "allOf", "anyOf", "oneOf", "not"];
+
+/// Keys whose values are data in the document (never converted as schemas).
+const DATA_KEYS: [&str; 3] = ["example", "examples", "default"];
+
+/// One way an instance breaks its schema.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Violation {
+    /// JSON pointer into the instance (`""` is the instance itself).
+    pub pointer: String,
+    /// What is wrong, in the validator's words.
+    pub reason: String,
+}
+
+impl Violation {
+    /// The pointer for messages: the root is shown as `/`.
+    pub fn display_pointer(&self) -> &str {
+        if self.pointer.is_empty() { "/" } else { &self.pointer }
+    }
+}
+
+/// Converts one OpenAPI 3.0 schema object (recursively) into JSON Schema 2020-12.
+///
+/// - `nullable: true` admits `null`: `type: T` becomes `type: [T, "null"]` (and an `enum` gains
+///   `null`); a schema built from `$ref`/`allOf`/`oneOf`/`anyOf`/`not` becomes
+///   `anyOf: [<schema>, {type: null}]`.
+/// - Boolean `exclusiveMinimum`/`exclusiveMaximum` (draft 4 style) become numeric ones.
+/// - `example`, `deprecated`, `discriminator`, `xml`, `externalDocs` and `x-*` are dropped.
+pub fn convert_schema(schema: &Value) -> Value {
+    let Value::Object(source) = schema else {
+        return schema.clone();
+    };
+    let mut out = Map::new();
+    for (key, value) in source {
+        if DROPPED_KEYWORDS.contains(&key.as_str()) || key.starts_with("x-") {
+            continue;
+        }
+        let converted = match key.as_str() {
+            "properties" => match value {
+                Value::Object(props) => {
+                    Value::Object(props.iter().map(|(name, s)| (name.clone(), convert_schema(s))).collect())
+                }
+                other => other.clone(),
+            },
+            k if SUBSCHEMA_KEYWORDS.contains(&k) => convert_schema(value),
+            k if SUBSCHEMA_LIST_KEYWORDS.contains(&k) => match value {
+                Value::Array(list) => Value::Array(list.iter().map(convert_schema).collect()),
+                other => other.clone(),
+            },
+            _ => value.clone(),
+        };
+        out.insert(key.clone(), converted);
+    }
+    convert_exclusive(&mut out, "exclusiveMaximum", "maximum");
+    convert_exclusive(&mut out, "exclusiveMinimum", "minimum");
+    if source.get("nullable") == Some(&Value::Bool(true)) { make_nullable(out) } else { Value::Object(out) }
+}
+
+/// `{maximum: m, exclusiveMaximum: true}` → `{exclusiveMaximum: m}`; `false` is dropped.
+fn convert_exclusive(schema: &mut Map<String, Value>, exclusive: &str, bound: &str) {
+    match schema.get(exclusive) {
+        Some(Value::Bool(true)) => {
+            schema.remove(exclusive);
+            if let Some(limit) = schema.remove(bound) {
+                schema.insert(exclusive.to_string(), limit);
+            }
+        }
+        Some(Value::Bool(false)) => {
+            schema.remove(exclusive);
+        }
+        _ => {}
+    }
+}
+
+fn make_nullable(mut schema: Map<String, Value>) -> Value {
+    let composite = COMPOSITE_KEYWORDS.iter().any(|k| schema.contains_key(*k));
+    if composite {
+        let mut wrapper = Map::new();
+        for key in ANNOTATIONS {
+            if let Some(value) = schema.remove(key) {
+                wrapper.insert(key.to_string(), value);
+            }
+        }
+        wrapper.insert("anyOf".to_string(), json!([Value::Object(schema), {"type": "null"}]));
+        return Value::Object(wrapper);
+    }
+    match schema.get_mut("type") {
+        Some(Value::String(t)) => {
+            let t = std::mem::take(t);
+            schema.insert("type".to_string(), json!([t, "null"]));
+        }
+        Some(Value::Array(types)) if !types.contains(&json!("null")) => types.push(json!("null")),
+        _ => {}
+    }
+    if let Some(Value::Array(values)) = schema.get_mut("enum")
+        && !values.contains(&Value::Null)
+    {
+        values.push(Value::Null);
+    }
+    Value::Object(schema)
+}
+
+/// Returns a copy of the whole spec in which every schema (under `components/schemas` and every
+/// `schema` of a media type, parameter or header) is converted with [`convert_schema`].
+/// Everything else is kept, so JSON pointers into the spec stay valid in the copy.
+pub fn convert_document(doc: &Value) -> Value {
+    let mut out = doc.clone();
+    convert_in_place(&mut out, None, None);
+    out
+}
+
+fn convert_in_place(value: &mut Value, key: Option<&str>, parent_key: Option<&str>) {
+    let named = |k: Option<&str>| k.is_some_and(spec::is_named_map);
+    let is_schema = (key == Some("schema") && !named(parent_key)) || parent_key == Some("schemas");
+    if is_schema {
+        *value = convert_schema(value);
+        return;
+    }
+    match value {
+        Value::Object(map) => {
+            for (k, child) in map.iter_mut() {
+                if !named(key) && (DATA_KEYS.contains(&k.as_str()) || k.starts_with("x-")) {
+                    continue;
+                }
+                convert_in_place(child, Some(k), key);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|item| convert_in_place(item, None, key)),
+        _ => {}
+    }
+}
+
+/// Compiles and caches one validator per schema location of the spec.
+pub struct Validators {
+    original: Value,
+    /// Top-level members of the converted spec that `$ref`s point into (normally `components`).
+    context: Map<String, Value>,
+    cache: HashMap<String, Result<Validator, String>>,
+}
+
+impl Validators {
+    /// Prepares validators for the spec `doc` (as loaded, not yet converted).
+    pub fn new(doc: &Value) -> Self {
+        let Value::Object(converted) = convert_document(doc) else {
+            return Validators { original: doc.clone(), context: Map::new(), cache: HashMap::new() };
+        };
+        // A smaller root compiles faster; keep everything only if some `$ref` needs it.
+        let context = if refs_only_into_components(doc) {
+            converted.into_iter().filter(|(key, _)| key == "components").collect()
+        } else {
+            converted
+        };
+        Validators { original: doc.clone(), context, cache: HashMap::new() }
+    }
+
+    /// Validates `instance` against the schema at JSON pointer `schema_pointer` in the spec.
+    /// Returns every violation (empty when valid), or an error if the schema does not compile.
+    pub fn validate(&mut self, schema_pointer: &str, instance: &Value) -> Result<Vec<Violation>, String> {
+        if !self.cache.contains_key(schema_pointer) {
+            let compiled = self.compile(schema_pointer);
+            self.cache.insert(schema_pointer.to_string(), compiled);
+        }
+        let validator = self.cache[schema_pointer].as_ref().map_err(Clone::clone)?;
+        let mut violations = Vec::new();
+        for error in validator.iter_errors(instance) {
+            flatten(&error, &mut violations);
+        }
+        violations.dedup();
+        Ok(violations)
+    }
+
+    /// The root schema is the converted schema itself plus the spec's `components`, so that
+    /// `#/components/schemas/X` references resolve exactly as they do in the spec. Converting the
+    /// schema here (rather than pointing into the converted spec) keeps pointers to subschemas
+    /// of a nullable wrapper valid.
+    fn compile(&self, schema_pointer: &str) -> Result<Validator, String> {
+        let location = spec::location(schema_pointer);
+        let schema =
+            self.original.pointer(schema_pointer).ok_or_else(|| format!("no schema at {location}"))?;
+        let mut root = self.context.clone();
+        match convert_schema(schema) {
+            Value::Object(keywords) => root.extend(keywords),
+            other => {
+                root.insert("allOf".to_string(), json!([other]));
+            }
+        }
+        root.insert("$schema".to_string(), json!(DIALECT));
+        jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft202012)
+            .build(&Value::Object(root))
+            .map_err(|e| format!("the schema at {location} does not compile: {e}"))
+    }
+}
+
+/// True when every `$ref` in the document points into `#/components/`.
+fn refs_only_into_components(value: &Value) -> bool {
+    match value {
+        Value::Object(map) => map.iter().all(|(key, child)| match (key.as_str(), child) {
+            ("$ref", Value::String(r)) => r.starts_with("#/components/"),
+            _ => refs_only_into_components(child),
+        }),
+        Value::Array(items) => items.iter().all(refs_only_into_components),
+        _ => true,
+    }
+}
+
+/// Records `error`, replacing an `anyOf`/`oneOf` failure whose only alternative to the failing
+/// schema is `null` (a nullable wrapper) with the errors of that schema, which say what is wrong.
+fn flatten(error: &ValidationError<'_>, out: &mut Vec<Violation>) {
+    let branches = match error.kind() {
+        ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {
+            Some(context)
+        }
+        _ => None,
+    };
+    if let Some(branches) = branches {
+        let real: Vec<_> = branches.iter().filter(|b| !is_null_branch(b)).collect();
+        if real.len() == 1 && real.len() < branches.len() && !real[0].is_empty() {
+            for inner in real[0] {
+                flatten(inner, out);
+            }
+            return;
+        }
+    }
+    out.push(Violation { pointer: error.instance_path().to_string(), reason: error.to_string() });
+}
+
+/// True when a branch failed only because the instance is not `null`.
+fn is_null_branch(errors: &[ValidationError<'_>]) -> bool {
+    matches!(errors, [only] if matches!(
+        only.kind(),
+        ValidationErrorKind::Type { kind: TypeKind::Single(JsonType::Null) }
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn validate(doc: Value, pointer: &str, instance: Value) -> Vec<Violation> {
+        Validators::new(&doc).validate(pointer, &instance).unwrap()
+    }
+
+    #[test]
+    fn nullable_type_accepts_null() {
+        let s = convert_schema(&json!({"type": "string", "nullable": true, "example": "x"}));
+        assert_eq!(s, json!({"type": ["string", "null"]}));
+    }
+
+    #[test]
+    fn nullable_enum_accepts_null() {
+        let s = convert_schema(&json!({"type": "string", "enum": ["a", ""], "nullable": true}));
+        assert_eq!(s, json!({"type": ["string", "null"], "enum": ["a", "", null]}));
+    }
+
+    #[test]
+    fn nullable_composites_are_wrapped() {
+        let s = convert_schema(&json!({
+            "nullable": true,
+            "description": "d",
+            "allOf": [{"$ref": "#/components/schemas/X"}],
+            "x-vendor": 1
+        }));
+        assert_eq!(
+            s,
+            json!({"description": "d", "anyOf": [
+                {"allOf": [{"$ref": "#/components/schemas/X"}]},
+                {"type": "null"}
+            ]})
+        );
+    }
+
+    #[test]
+    fn property_names_that_look_like_keywords_survive() {
+        let s = convert_schema(&json!({"properties": {"example": {"type": "string"}}}));
+        assert_eq!(s, json!({"properties": {"example": {"type": "string"}}}));
+    }
+
+    #[test]
+    fn boolean_exclusive_bounds_become_numbers() {
+        let s = convert_schema(&json!({"type": "integer", "maximum": 5, "exclusiveMaximum": true}));
+        assert_eq!(s, json!({"type": "integer", "exclusiveMaximum": 5}));
+    }
+
+    #[test]
+    fn refs_into_components_and_odd_pointers_resolve() {
+        let doc = json!({
+            "paths": {"/a/{id}": {"get": {"responses": {"200": {"content": {"application/problem+json": {
+                "schema": {"$ref": "#/components/schemas/Thing"}
+            }}}}}}},
+            "components": {"schemas": {
+                "Thing": {"type": "object", "required": ["n"], "properties": {
+                    "n": {"type": "number"},
+                    "state": {"nullable": true, "allOf": [{"$ref": "#/components/schemas/State"}]}
+                }},
+                "State": {"type": "string", "enum": ["on", "off"]}
+            }}
+        });
+        let pointer = "/paths/~1a~1{id}/get/responses/200/content/application~1problem+json/schema";
+        assert!(validate(doc.clone(), pointer, json!({"n": 1, "state": null})).is_empty());
+        let errors = validate(doc.clone(), pointer, json!({"n": "1", "state": "dim"}));
+        let pointers: Vec<_> = errors.iter().map(|v| v.pointer.as_str()).collect();
+        assert_eq!(pointers, ["/n", "/state"], "{errors:?}");
+        assert!(errors[0].reason.contains("is not of type \"number\""));
+        assert!(errors[1].reason.contains("\"dim\""), "{errors:?}");
+    }
+
+    #[test]
+    fn subschemas_of_nullable_wrappers_stay_addressable() {
+        let doc = json!({"components": {"schemas": {"Outer": {
+            "nullable": true,
+            "allOf": [{"type": "string", "example": 1}]
+        }}}});
+        let errors = validate(doc, "/components/schemas/Outer/allOf/0", json!(1));
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].reason.contains("is not of type \"string\""));
+    }
+
+    #[test]
+    fn refs_outside_components_resolve() {
+        let doc = json!({
+            "paths": {"/a": {"get": {"responses": {"200": {"content": {"application/json": {
+                "schema": {"type": "integer"}
+            }}}}}}},
+            "components": {"schemas": {"Alias": {
+                "$ref": "#/paths/~1a/get/responses/200/content/application~1json/schema"
+            }}}
+        });
+        let errors = validate(doc, "/components/schemas/Alias", json!("x"));
+        assert_eq!(errors.len(), 1, "{errors:?}");
+    }
+}

@@ -262,7 +262,8 @@ async fn send(
                 }
             }
         };
-        if let Some(id) = body.as_deref().and_then(request_id_of) {
+        // Only error bodies carry a request id; success bodies are not parsed twice.
+        if let Some(id) = body.as_deref().filter(|_| !status.is_success()).and_then(request_id_of) {
             span.record("request_id", id.as_str());
         }
         match policy.decide(attempt, &Outcome::Status { status, retry_after }, replay_safe) {

@@ -23,6 +23,8 @@ pub mod rate_limit;
 mod response_guard;
 pub mod retry;
 mod runtime;
+#[cfg(feature = "sandbox")]
+pub mod sandbox;
 mod secret;
 
 pub use billing::{BillingModel, FleetCost, MonthlyCost, OverdueInvoice, cycle_months};

@@ -2,7 +2,7 @@
 //!
 //! HostUp sends `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset` (an ISO 8601
 //! time; epoch or delta seconds are accepted too), and `Retry-After` (seconds or an HTTP date) on
-//! a 429. The [`Governor`] is shared by every clone of a client: once the server says the budget is
+//! a 429. The governor is shared by every clone of a client: once the server says the budget is
 //! spent, new requests wait for the reset instead of provoking 429s.
 
 use std::sync::Mutex;

@@ -86,12 +86,15 @@ pub(crate) fn finish(
     };
     if status.is_redirection() {
         // Same-origin redirects were followed; this one points elsewhere, so credentials stay here.
-        let location = headers.get(reqwest::header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("nowhere");
+        let location =
+            headers.get(reqwest::header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("nowhere");
         let diagnosis = DecodeError {
             status: Some(status),
             headers: HeaderMap::new(),
             path: None,
-            reason: format!("the server redirected to {location:?}; redirects to another origin are not followed"),
+            reason: format!(
+                "the server redirected to {location:?}; redirects to another origin are not followed"
+            ),
             excerpt: String::new(),
         };
         return fault(headers, body, Fault::Decode(Box::new(diagnosis)));

@@ -45,8 +45,8 @@ async fn dot_segments_and_empty_ids_are_refused_before_sending() {
 #[tokio::test]
 async fn every_operation_keeps_ids_in_their_segment() {
     use hostup::types::{
-        BillingCycleChangeRequest, BillingCycleChoice, DiskResizeRequest, PaygResizeRequest, PlanChangeRequest,
-        RenewRequest, ResourceChangeRequest,
+        BillingCycleChangeRequest, BillingCycleChoice, DiskResizeRequest, PaygResizeRequest,
+        PlanChangeRequest, RenewRequest, ResourceChangeRequest,
     };
     let server = ScriptServer::start(vec![json(200, "{}")]).await;
     let c = client(&server.base);
@@ -75,7 +75,13 @@ async fn every_operation_keeps_ids_in_their_segment() {
         c.shutdown_vps().id(id).send().await.map(drop).map_err(Into::into),
         c.get_job().job_id(id).send().await.map(drop).map_err(Into::into),
     ];
-    assert_eq!(results.len(), hostup::operations::OPERATIONS.iter().filter(|o| o.path.contains("{id}") || o.path.contains("{jobId}")).count());
+    assert_eq!(
+        results.len(),
+        hostup::operations::OPERATIONS
+            .iter()
+            .filter(|o| o.path.contains("{id}") || o.path.contains("{jobId}"))
+            .count()
+    );
     for (n, result) in results.into_iter().enumerate() {
         assert!(matches!(result, Err(Error::InvalidRequest(_))), "operation #{n}: {result:?}");
     }
@@ -87,7 +93,8 @@ async fn credentials_never_follow_a_redirect_to_another_host() {
     let elsewhere = ScriptServer::start(vec![json(200, &fixture("getVps.200"))]).await;
     let location = format!("{}/api/v2/vps/{VPS_ID}", elsewhere.base);
     let server = ScriptServer::start(vec![http(302, &[("location", &location)], "")]).await;
-    let err = client(&server.base).get_vps().id(VPS_ID).send().await.map(drop).map_err(Error::from).unwrap_err();
+    let err =
+        client(&server.base).get_vps().id(VPS_ID).send().await.map(drop).map_err(Error::from).unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(302));
     assert!(err.to_string().contains("redirected"), "{err}");
     assert_eq!(elsewhere.count(), 0, "the other host saw a request");

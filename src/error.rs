@@ -293,19 +293,47 @@ pub struct ApiError {
 
 impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "HostUp API error {}", self.status.as_u16())?;
-        if let Some(code) = &self.code {
+        let code = self.code.as_ref().map(ErrorCode::as_str);
+        let text = self.detail.as_deref().or(self.title.as_deref()).unwrap_or("no detail given");
+        let fields: Vec<String> = self
+            .field_errors
+            .iter()
+            .take(3)
+            .map(|e| format!("{} {}", e.pointer, one_line(&e.detail)))
+            .collect();
+        let line = ErrorLine { kind: "HostUp API error", status: self.status, code, text, fields: &fields };
+        line.write(f, self.retry_after, self.request_id.as_deref())
+    }
+}
+
+/// The one-line shape shared by both APIs' errors.
+struct ErrorLine<'a> {
+    kind: &'a str,
+    status: StatusCode,
+    code: Option<&'a str>,
+    text: &'a str,
+    fields: &'a [String],
+}
+
+impl ErrorLine<'_> {
+    fn write(
+        &self,
+        f: &mut std::fmt::Formatter<'_>,
+        retry_after: Option<Duration>,
+        request_id: Option<&str>,
+    ) -> std::fmt::Result {
+        write!(f, "{} {}", self.kind, self.status.as_u16())?;
+        if let Some(code) = self.code {
             write!(f, " ({code})")?;
         }
-        let text = self.detail.as_deref().or(self.title.as_deref()).unwrap_or("no detail given");
-        write!(f, ": {}", one_line(text))?;
-        for e in self.field_errors.iter().take(3) {
-            write!(f, "; {} {}", e.pointer, one_line(&e.detail))?;
+        write!(f, ": {}", one_line(self.text))?;
+        for field in self.fields {
+            write!(f, "; {field}")?;
         }
-        if let Some(wait) = self.retry_after {
+        if let Some(wait) = retry_after {
             write!(f, "; retry after {}s", wait.as_secs())?;
         }
-        if let Some(id) = &self.request_id {
+        if let Some(id) = request_id {
             write!(f, " [request {id}]")?;
         }
         Ok(())
@@ -334,19 +362,15 @@ pub struct LegacyApiError {
 
 impl std::fmt::Display for LegacyApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "HostUp legacy API error {}", self.status.as_u16())?;
-        if let Some(code) = &self.code {
-            write!(f, " ({code})")?;
-        }
         let text = self.message.as_deref().or(self.error.as_deref()).unwrap_or("no message given");
-        write!(f, ": {}", one_line(text))?;
-        if let Some(wait) = self.retry_after {
-            write!(f, "; retry after {}s", wait.as_secs())?;
-        }
-        if let Some(id) = &self.request_id {
-            write!(f, " [request {id}]")?;
-        }
-        Ok(())
+        let line = ErrorLine {
+            kind: "HostUp legacy API error",
+            status: self.status,
+            code: self.code.as_deref(),
+            text,
+            fields: &[],
+        };
+        line.write(f, self.retry_after, self.request_id.as_deref())
     }
 }
 

@@ -12,6 +12,18 @@ fn commit() -> hostup::types::builder::ResourceChangeRequest {
     ResourceChangeRequest::builder().resources(resources)
 }
 
+/// Commits a resource change and returns the error it must end with.
+async fn commit_error(client: &hostup::Client) -> Error {
+    let result = client.change_vps_resources().id(VPS_ID).body(commit()).send().await;
+    result.map(drop).map_err(Error::from).unwrap_err()
+}
+
+/// A client whose attempts time out after 300 ms.
+fn impatient_client(base: &str) -> hostup::Client {
+    let builder = hostup::Client::builder().api_key(KEY).base_url(base);
+    builder.timeout(Duration::from_millis(300)).retry(fast_retries()).build().unwrap()
+}
+
 #[tokio::test]
 async fn get_503_then_200_gives_one_result_after_two_requests() {
     let server = ScriptServer::start(vec![json(503, "{}"), json(200, &fixture("getVpsDetails.200"))]).await;
@@ -24,15 +36,7 @@ async fn get_503_then_200_gives_one_result_after_two_requests() {
 async fn committed_post_503_is_sent_exactly_once() {
     let server =
         ScriptServer::start(vec![json(503, "{}"), json(200, &fixture("changeVpsResources.200"))]).await;
-    let err = client(&server.base)
-        .change_vps_resources()
-        .id(VPS_ID)
-        .body(commit())
-        .send()
-        .await
-        .map(drop)
-        .map_err(Error::from)
-        .unwrap_err();
+    let err = commit_error(&client(&server.base)).await;
     assert_eq!(err.status().unwrap().as_u16(), 503);
     assert_eq!(server.count(), 1);
 }
@@ -48,22 +52,8 @@ async fn dry_run_preview_503_is_retried() {
 #[tokio::test]
 async fn committed_post_timeout_is_not_resent() {
     let server = ScriptServer::start(vec![Reply::Hang, json(200, &fixture("changeVpsResources.200"))]).await;
-    let client = hostup::Client::builder()
-        .api_key(KEY)
-        .base_url(&server.base)
-        .timeout(Duration::from_millis(300))
-        .retry(fast_retries())
-        .build()
-        .unwrap();
-    let err = client
-        .change_vps_resources()
-        .id(VPS_ID)
-        .body(commit())
-        .send()
-        .await
-        .map(drop)
-        .map_err(Error::from)
-        .unwrap_err();
+    let client = impatient_client(&server.base);
+    let err = commit_error(&client).await;
     assert!(matches!(err, Error::Timeout(_)), "{err:?}");
     assert_eq!(server.count(), 1);
 }
@@ -71,13 +61,7 @@ async fn committed_post_timeout_is_not_resent() {
 #[tokio::test]
 async fn get_timeout_is_retried() {
     let server = ScriptServer::start(vec![Reply::Hang, json(200, &fixture("getVps.200"))]).await;
-    let client = hostup::Client::builder()
-        .api_key(KEY)
-        .base_url(&server.base)
-        .timeout(Duration::from_millis(300))
-        .retry(fast_retries())
-        .build()
-        .unwrap();
+    let client = impatient_client(&server.base);
     client.get_vps().id(VPS_ID).send().await.unwrap();
     assert_eq!(server.count(), 2);
 }
@@ -85,15 +69,7 @@ async fn get_timeout_is_retried() {
 #[tokio::test]
 async fn committed_post_connection_reset_is_not_resent() {
     let server = ScriptServer::start(vec![Reply::Close, json(200, &fixture("changeVpsResources.200"))]).await;
-    let err = client(&server.base)
-        .change_vps_resources()
-        .id(VPS_ID)
-        .body(commit())
-        .send()
-        .await
-        .map(drop)
-        .map_err(Error::from)
-        .unwrap_err();
+    let err = commit_error(&client(&server.base)).await;
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
     assert_eq!(server.count(), 1);
 }
@@ -102,15 +78,7 @@ async fn committed_post_connection_reset_is_not_resent() {
 async fn connection_refused_is_retried_then_reported() {
     // Bind and drop a listener to get a port nobody listens on.
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let err = client(&format!("http://127.0.0.1:{port}"))
-        .change_vps_resources()
-        .id(VPS_ID)
-        .body(commit())
-        .send()
-        .await
-        .map(drop)
-        .map_err(Error::from)
-        .unwrap_err();
+    let err = commit_error(&client(&format!("http://127.0.0.1:{port}"))).await;
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
     assert!(err.is_retryable());
 }

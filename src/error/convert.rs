@@ -1,0 +1,126 @@
+//! From progenitor's errors to [`Error`](super::Error), with the status and headers kept.
+
+use std::time::{Duration, SystemTime};
+
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+
+use super::{ApiError, DecodeError, Error, ErrorCode, LegacyApiError, source_chain};
+use crate::diagnose;
+use crate::rate_limit::{RateLimit, parse_retry_after};
+use crate::response_guard::{BufferedBody, Fault};
+use crate::types;
+
+/// An error body type of the generated client.
+pub(crate) trait ErrorBody: serde::de::DeserializeOwned + Sized {
+    fn into_error(self, status: StatusCode, headers: &HeaderMap) -> Error;
+}
+
+impl ErrorBody for types::ProblemDetails {
+    fn into_error(self, status: StatusCode, headers: &HeaderMap) -> Error {
+        let now = SystemTime::now();
+        Error::Api(Box::new(ApiError {
+            status,
+            code: self.code.as_deref().map(ErrorCode::from),
+            title: self.title.clone(),
+            detail: self.detail.clone(),
+            field_errors: self.errors.clone(),
+            request_id: self.request_id.clone(),
+            retry_after: parse_retry_after(headers, now),
+            rate_limit: RateLimit::from_headers(headers),
+            problem: self,
+        }))
+    }
+}
+
+impl ErrorBody for types::LegacyError {
+    fn into_error(self, status: StatusCode, headers: &HeaderMap) -> Error {
+        let retry_after = parse_retry_after(headers, SystemTime::now()).or_else(|| {
+            self.retry_after.as_deref().and_then(|s| s.trim().parse::<u64>().ok()).map(Duration::from_secs)
+        });
+        Error::Legacy(Box::new(LegacyApiError {
+            status,
+            code: self.code.clone(),
+            error: self.error.clone(),
+            message: self.message.clone(),
+            request_id: self.request_id.clone(),
+            retry_after,
+            body: self,
+        }))
+    }
+}
+
+fn convert<E: ErrorBody>(error: progenitor_client::Error<E>) -> Error {
+    use progenitor_client::Error as P;
+    match error {
+        P::ErrorResponse(value) => {
+            let (status, headers) = (value.status(), value.headers().clone());
+            value.into_inner().into_error(status, &headers)
+        }
+        P::UnexpectedResponse(response) => unexpected::<E>(response),
+        P::InvalidResponsePayload(body, e) => {
+            Error::Decode(Box::new(DecodeError::from_serde(None, HeaderMap::new(), &body, &e)))
+        }
+        P::CommunicationError(e) | P::ResponseBodyError(e) | P::InvalidUpgrade(e) => transport(e),
+        P::InvalidRequest(message) => Error::InvalidRequest(message),
+        P::Custom(message) => Error::InvalidRequest(message),
+    }
+}
+
+fn transport(e: reqwest::Error) -> Error {
+    if e.is_timeout() { Error::Timeout(source_chain(&e)) } else { Error::Transport(e) }
+}
+
+/// A status the spec does not declare for the operation, or one the response guard flagged.
+fn unexpected<E: ErrorBody>(response: reqwest::Response) -> Error {
+    let headers = response.headers().clone();
+    let body = response.extensions().get::<BufferedBody>().map(|b| b.0.clone()).unwrap_or_default();
+    if let Some(fault) = response.extensions().get::<Fault>() {
+        return fault.to_error(headers, &body);
+    }
+    let status = response.status();
+    match serde_json::from_slice::<E>(&body) {
+        Ok(parsed) if !status.is_success() => parsed.into_error(status, &headers),
+        Ok(_) => Error::Decode(Box::new(DecodeError {
+            status: Some(status),
+            headers,
+            path: None,
+            reason: format!("the API documents no {} response for this operation", status.as_u16()),
+            excerpt: diagnose::excerpt(&body, 0),
+        })),
+        Err(e) => Error::Decode(Box::new(DecodeError::from_serde(Some(status), headers, &body, &e))),
+    }
+}
+
+impl From<progenitor_client::Error<types::ProblemDetails>> for Error {
+    fn from(error: progenitor_client::Error<types::ProblemDetails>) -> Self {
+        convert(error)
+    }
+}
+
+impl From<progenitor_client::Error<types::LegacyError>> for Error {
+    fn from(error: progenitor_client::Error<types::LegacyError>) -> Self {
+        convert(error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_error_classifies_bodies() {
+        let empty = serde_json::from_slice::<types::VpsDetails>(b"").unwrap_err();
+        let d = DecodeError::from_serde(Some(StatusCode::OK), HeaderMap::new(), b"", &empty);
+        assert_eq!(d.reason, "the body is empty");
+        let html = b"<html>Bad gateway</html>";
+        let e = serde_json::from_slice::<types::VpsDetails>(html).unwrap_err();
+        let d = DecodeError::from_serde(Some(StatusCode::BAD_GATEWAY), HeaderMap::new(), html, &e);
+        assert!(d.reason.starts_with("the body is not JSON"), "{}", d.reason);
+        assert!(d.to_string().contains("502"));
+        let truncated = br#"{"id": "vps_1", "billing": {"amount"#;
+        let e = serde_json::from_slice::<types::VpsDetails>(truncated).unwrap_err();
+        let d = DecodeError::from_serde(Some(StatusCode::OK), HeaderMap::new(), truncated, &e);
+        assert!(d.reason.starts_with("the body is truncated"), "{}", d.reason);
+    }
+}

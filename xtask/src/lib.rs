@@ -2,7 +2,8 @@
 //!
 //! - `check`: lints `openapi/hostup.yaml` and validates its examples and `openapi/examples/`;
 //! - `fixtures`: regenerates `openapi/examples/` from the spec's examples;
-//! - `generate`: writes the generated client into `generated/` for reading.
+//! - `generate`: writes the generated client into `generated/` for reading;
+//! - `docs-check`: compares HostUp's documentation pages with the spec and reports drift.
 //!
 //! Each command is a function returning a summary line or every failure, so tests call them
 //! directly.
@@ -10,6 +11,7 @@
 #![warn(missing_docs)]
 
 pub mod check;
+pub mod docs_check;
 pub mod examples;
 pub mod fixtures;
 pub mod generate;

@@ -7,13 +7,17 @@ const USAGE: &str = "\
 usage: cargo xtask <command> [options]
 
 commands:
-  check     [--spec PATH] [--examples DIR]
-            lint the spec and validate its examples and the fixture files against their schemas
-  fixtures  [--check] [--spec PATH] [--examples DIR]
-            regenerate openapi/examples/ from the spec (--check: only report differences)
-  generate  [--check] [--spec PATH] [--out DIR]
-            write the generated client into generated/ (--check: only run the generator)
-  help      print this message";
+  check       [--spec PATH] [--examples DIR]
+              lint the spec and validate its examples and the fixture files against their schemas
+  fixtures    [--check] [--spec PATH] [--examples DIR]
+              regenerate openapi/examples/ from the spec (--check: only report differences)
+  generate    [--check] [--spec PATH] [--out DIR]
+              write the generated client into generated/ (--check: only run the generator)
+  docs-check  PAGE... [--json] [--coverage] [--all] [--spec PATH]
+              compare documentation pages (markdown or plain text) with the spec; exit 1 on drift,
+              2 on a page that is not an endpoint page (--json: drift objects; --coverage: a
+              markdown table of field counts; --all: also list the deliberate differences)
+  help        print this message";
 
 /// Parsed command line.
 struct Args {
@@ -22,11 +26,18 @@ struct Args {
     spec: PathBuf,
     examples: PathBuf,
     out: PathBuf,
+    pages: Vec<PathBuf>,
+    json: bool,
+    coverage: bool,
+    all: bool,
 }
+
+/// Flags that take no value.
+const SWITCHES: [&str; 4] = ["--check", "--json", "--coverage", "--all"];
 
 fn parse(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
     let command = args.next().ok_or("no command given")?;
-    if !["check", "fixtures", "generate", "help", "--help", "-h"].contains(&command.as_str()) {
+    if !["check", "fixtures", "generate", "docs-check", "help", "--help", "-h"].contains(&command.as_str()) {
         return Err(format!("unknown command `{command}`"));
     }
     let mut parsed = Args {
@@ -35,8 +46,16 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
         spec: xtask::default_spec(),
         examples: xtask::default_examples(),
         out: xtask::default_generated(),
+        pages: Vec::new(),
+        json: false,
+        coverage: false,
+        all: false,
     };
     while let Some(arg) = args.next() {
+        if parsed.command == "docs-check" && !arg.starts_with("--") {
+            parsed.pages.push(arg.into());
+            continue;
+        }
         let (flag, inline) = match arg.split_once('=') {
             Some((flag, value)) => (flag.to_string(), Some(value.to_string())),
             None => (arg, None),
@@ -45,16 +64,22 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
             "check" => &["--spec", "--examples"],
             "fixtures" => &["--check", "--spec", "--examples"],
             "generate" => &["--check", "--spec", "--out"],
+            "docs-check" => &["--json", "--coverage", "--all", "--spec"],
             _ => &[],
         };
         if !allowed.contains(&flag.as_str()) {
             return Err(format!("unexpected argument `{flag}` for `{}`", parsed.command));
         }
-        if flag == "--check" {
+        if SWITCHES.contains(&flag.as_str()) {
             if inline.is_some() {
-                return Err("--check takes no value".into());
+                return Err(format!("{flag} takes no value"));
             }
-            parsed.check = true;
+            match flag.as_str() {
+                "--check" => parsed.check = true,
+                "--json" => parsed.json = true,
+                "--coverage" => parsed.coverage = true,
+                _ => parsed.all = true,
+            }
             continue;
         }
         let value = inline.or_else(|| args.next()).ok_or_else(|| format!("{flag} needs a value"))?;
@@ -63,6 +88,12 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
             "--examples" => parsed.examples = value.into(),
             _ => parsed.out = value.into(),
         }
+    }
+    if parsed.command == "docs-check" && parsed.pages.is_empty() {
+        return Err("docs-check needs at least one PAGE".into());
+    }
+    if parsed.json && parsed.coverage {
+        return Err("--json and --coverage cannot be combined".into());
     }
     Ok(parsed)
 }
@@ -79,6 +110,7 @@ fn main() -> ExitCode {
         "check" => xtask::check::run(&args.spec, &args.examples),
         "fixtures" => xtask::fixtures::run(&args.spec, &args.examples, args.check),
         "generate" => xtask::generate::run(&args.spec, &args.out, args.check),
+        "docs-check" => return docs_check(args),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -98,4 +130,18 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn docs_check(args: Args) -> ExitCode {
+    let options = xtask::docs_check::Options {
+        pages: args.pages,
+        spec: args.spec,
+        json: args.json,
+        coverage: args.coverage,
+        all: args.all,
+    };
+    let outcome = xtask::docs_check::run(&options);
+    print!("{}", outcome.stdout);
+    eprint!("{}", outcome.stderr);
+    ExitCode::from(outcome.code)
 }

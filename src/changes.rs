@@ -153,6 +153,14 @@ impl Quote {
         self.preview.actions.as_ref().and_then(|a| a.can_commit.as_ref()).is_none_or(|g| g.allowed)
     }
 
+    /// The code the server attached to an *allowed* commit, a warning worth showing before
+    /// committing (for example `existing_invoice_blocking`: the commit will answer 409 unless the
+    /// unpaid invoice is cancelled).
+    pub fn commit_warning(&self) -> Option<&str> {
+        let gate = self.preview.actions.as_ref()?.can_commit.as_ref()?;
+        gate.allowed.then_some(gate.code.as_deref()).flatten()
+    }
+
     /// Why committing is blocked, when it is.
     pub fn blocked_reason(&self) -> Option<&str> {
         let gate = self.preview.actions.as_ref()?.can_commit.as_ref()?;

@@ -67,6 +67,20 @@ pub(crate) fn json_pointer_at(body: &[u8], offset: usize) -> String {
     pointer
 }
 
+/// Where the value at fault ends, for an error that a type's own `Deserialize` raised (an untagged
+/// enum that matched no variant). serde_json has no position for such an error and gives the one
+/// where the enclosing object or array stopped parsing: for the container's last member that is
+/// past the closing bracket, which would name the container instead of the member. A member that is
+/// not the last is always followed by `,`, so when `}`, `]` or the end follows the bracket, the
+/// bracket is the container's own and the offset steps back before it. (Followed by `,`, the two
+/// cases look the same and the offset is kept.)
+pub(crate) fn custom_error_offset(body: &[u8], offset: usize) -> usize {
+    let offset = offset.min(body.len());
+    let closes = offset > 0 && matches!(body[offset - 1], b'}' | b']');
+    let next = body[offset..].iter().find(|b| !b.is_ascii_whitespace());
+    if closes && next != Some(&b',') { offset - 1 } else { offset }
+}
+
 /// Byte offset of a serde_json error position (1-based line and column).
 pub(crate) fn offset_of(body: &[u8], line: usize, column: usize) -> usize {
     let mut offset = 0;
@@ -178,6 +192,44 @@ mod tests {
         assert_eq!(pointer_of_error::<Outer>(body), "/billing/amount");
         let pretty = "{\n  \"id\": \"x\",\n  \"billing\": {\"amount\": 1},\n  \"items\": [{\"amount\": 1}, {\"amount\": true}]\n}";
         assert_eq!(pointer_of_error::<Outer>(pretty), "/items/1/amount");
+    }
+
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    #[allow(dead_code)]
+    enum NumberOrText {
+        Number(f64),
+        Text(String),
+    }
+    #[derive(serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Sample {
+        a: Option<NumberOrText>,
+        b: Option<NumberOrText>,
+    }
+    #[derive(serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Log {
+        data: Sample,
+    }
+
+    fn pointer_of_custom_error(body: &str) -> String {
+        let err = serde_json::from_str::<Log>(body).err().unwrap();
+        let offset = offset_of(body.as_bytes(), err.line(), err.column());
+        json_pointer_at(body.as_bytes(), custom_error_offset(body.as_bytes(), offset))
+    }
+
+    /// Regression (issue 7): an untagged enum that fails on the last member of an object was
+    /// reported at the object.
+    #[test]
+    fn custom_errors_on_a_last_member_name_the_member() {
+        assert_eq!(pointer_of_custom_error(r#"{"data": {"a": 1, "b": true}}"#), "/data/b");
+        assert_eq!(pointer_of_custom_error(r#"{"data": {"a": 1, "b": {"n": [1]}} }"#), "/data/b");
+        assert_eq!(pointer_of_custom_error(r#"{"data": {"a": [1], "b": 2}}"#), "/data/a");
+        assert_eq!(pointer_of_custom_error(r#"{"data": {"a": {"n": 1}, "b": 2}}"#), "/data/a");
+        // Followed by `,`, a last member looks like a bad container that is not last: the
+        // container is named (a known limit; the member is inside it).
+        assert_eq!(pointer_of_custom_error(r#"{"data": {"a": 1, "b": true}, "x": 1}"#), "/data");
     }
 
     #[test]

@@ -21,11 +21,14 @@ mod paginate;
 mod power;
 pub mod rate_limit;
 mod response_guard;
+mod result_ext;
 pub mod retry;
 mod runtime;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 mod secret;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use billing::{BillingModel, FleetCost, MonthlyCost, OverdueInvoice, cycle_months};
 pub use changes::{CommitOptions, Quote, ResourceChange};
@@ -37,6 +40,7 @@ pub use legacy::{LegacyUsagePoint, LegacyVm};
 pub use paginate::{MAX_PAGE_SIZE, Page, paginate};
 pub use power::{PowerAction, PowerOperation, WaitOptions, WaitProgress};
 pub use rate_limit::RateLimit;
+pub use result_ext::ResultExt;
 pub use retry::RetryPolicy;
 pub use runtime::Runtime;
 pub use secret::Secret;

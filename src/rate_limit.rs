@@ -5,10 +5,13 @@
 //! a 429. The governor is shared by every clone of a client: once the server says the budget is
 //! spent, new requests wait for the reset instead of provoking 429s.
 
+use std::pin::pin;
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
 
+use futures::future;
 use reqwest::header::HeaderMap;
+use tokio::sync::Notify;
 use tokio::time::Instant;
 
 /// The rate-limit budget the server reported on its latest response.
@@ -72,14 +75,38 @@ fn instant_at(time: SystemTime) -> Instant {
     let now = Instant::now();
     match time.duration_since(SystemTime::now()) {
         Ok(ahead) => now + ahead,
-        Err(_) => now,
+        Err(behind) => now.checked_sub(behind.duration()).unwrap_or(now),
     }
 }
 
+/// How precisely a `X-RateLimit-Reset` value states the reset: to its last fractional digit
+/// (`…56.000Z` is to the millisecond), or to the second.
+fn reset_precision(value: &str) -> Duration {
+    let digits = value.split_once('.').map_or(0, |(_, fraction)| {
+        fraction.bytes().take_while(u8::is_ascii_digit).count().min(9) as u32
+    });
+    Duration::from_nanos(10u64.pow(9 - digits))
+}
+
+/// How long requests wait for the first answer when the budget is unknown before they are let
+/// through without one (a slow first call must not hold the others for its whole duration).
+const PROBE_PATIENCE: Duration = Duration::from_secs(1);
+
 /// Client-side budget shared by all clones of a client.
+///
+/// - Its own count is exact for its own requests, so within a window it only ever *lowers* its
+///   count to the server's `X-RateLimit-Remaining` (someone else spends the same budget); it never
+///   takes requests still on the wire off the server's figure a second time.
+/// - While it knows nothing (the first call, or a spent budget with no reset announced), one
+///   request goes out and the others wait for its answer instead of provoking a burst of 429s.
+/// - A spent budget holds requests until the announced reset, plus the header's precision (a reset
+///   stated to the millisecond may be up to a millisecond early), and then releases the whole next
+///   window at once; waiters are woken by answers, not by polling.
 #[derive(Debug, Default)]
 pub(crate) struct Governor {
     state: Mutex<GovernorState>,
+    /// Woken when an answer changed what the governor knows.
+    changed: Notify,
 }
 
 #[derive(Debug, Default)]
@@ -88,10 +115,137 @@ struct GovernorState {
     limit: Option<u64>,
     /// Requests we may still send in this window; `None` until the server tells us.
     remaining: Option<u64>,
+    /// When the current window ends; `None` after we rolled into a window whose end we do not know.
     reset_at: Option<Instant>,
+    /// The precision of the server's reset values (1 s until it sends fractions).
+    precision: Option<Duration>,
     /// Nobody sends before this instant (set by a 429's `Retry-After`).
     blocked_until: Option<Instant>,
     in_flight: u64,
+    /// When a request went out to learn an unknown budget; cleared by any answer.
+    probe_sent: Option<Instant>,
+    /// An answer came without rate-limit headers: the server keeps no budget we can see.
+    unreported: bool,
+}
+
+/// What [`GovernorState::next`] decided for one request.
+enum Next {
+    Go,
+    /// Wait until this instant, when the budget opens.
+    Until(Instant),
+    /// Wait for an answer, or until this instant at the latest.
+    Answer(Instant),
+}
+
+impl GovernorState {
+    /// Margin past an announced reset, so the first request of a window never arrives early.
+    fn grace(&self) -> Duration {
+        self.precision.unwrap_or(Duration::from_secs(1)) + Duration::from_millis(1)
+    }
+
+    fn next(&mut self, now: Instant) -> Next {
+        if self.blocked_until.is_some_and(|t| t <= now) {
+            self.blocked_until = None;
+        }
+        if let Some(until) = self.blocked_until {
+            return Next::Until(until);
+        }
+        if let Some(reset) = self.reset_at
+            && reset + self.grace() <= now
+        {
+            // A new window: the full limit, less what is still on the wire.
+            self.remaining = self.limit.map(|l| l.saturating_sub(self.in_flight));
+            self.reset_at = None;
+        }
+        match self.remaining {
+            Some(0) => match self.reset_at {
+                Some(reset) => Next::Until(reset + self.grace()),
+                // Spent, and no reset known: the answers on the wire will tell; if none is
+                // coming, one request finds out.
+                None if self.in_flight == 0 => self.go(),
+                None => Next::Answer(now + PROBE_PATIENCE),
+            },
+            Some(n) => {
+                self.remaining = Some(n - 1);
+                self.go()
+            }
+            None if self.unreported || self.in_flight == 0 => {
+                if !self.unreported {
+                    self.probe_sent = Some(now);
+                }
+                self.go()
+            }
+            // Unknown budget with a request out to learn it: wait for its answer, not forever.
+            None => match self.probe_sent {
+                Some(sent) if sent + PROBE_PATIENCE <= now => self.go(),
+                Some(sent) => Next::Answer(sent + PROBE_PATIENCE),
+                None => Next::Answer(now + PROBE_PATIENCE),
+            },
+        }
+    }
+
+    fn go(&mut self) -> Next {
+        self.in_flight += 1;
+        Next::Go
+    }
+
+    /// Records one answer; true when it changed what waiting requests should look at.
+    fn observe(&mut self, headers: &HeaderMap, retry_after_429: Option<Duration>) -> bool {
+        let before = (self.remaining, self.reset_at, self.unreported);
+        self.in_flight = self.in_flight.saturating_sub(1);
+        self.probe_sent = None;
+        let now = Instant::now();
+        if let Some(wait) = retry_after_429 {
+            let until = now + wait;
+            self.blocked_until = Some(self.blocked_until.map_or(until, |b| b.max(until)));
+        }
+        match RateLimit::from_headers(headers) {
+            None => {
+                if self.limit.is_none() && self.remaining.is_none() {
+                    self.unreported = true;
+                }
+            }
+            Some(rl) => {
+                self.unreported = false;
+                self.latest = Some(rl);
+                if rl.limit.is_some() {
+                    self.limit = rl.limit;
+                }
+                if let Some(value) = header_str(headers, "x-ratelimit-reset") {
+                    self.precision = Some(reset_precision(value));
+                }
+                self.reconcile(rl, now);
+            }
+        }
+        let after = (self.remaining, self.reset_at, self.unreported);
+        before != after || self.in_flight == 0
+    }
+
+    /// Takes the server's `remaining` and reset into account.
+    fn reconcile(&mut self, rl: RateLimit, now: Instant) {
+        let reset = rl.reset.map(instant_at);
+        let (grace, tolerance) = (self.grace(), self.grace());
+        if reset.is_some_and(|r| r + grace <= now) {
+            // An answer from a window that has ended says nothing about this one.
+            return;
+        }
+        let newer = matches!((reset, self.reset_at), (Some(new), Some(current)) if new > current + tolerance);
+        if let Some(server_remaining) = rl.remaining {
+            self.remaining = Some(match self.remaining {
+                // The server moved to a window we have not counted in: some of our requests on
+                // the wire may count in it.
+                Some(_) if newer => server_remaining.saturating_sub(self.in_flight),
+                // Our count is exact for our requests; a lower figure means others spend too.
+                Some(current) => current.min(server_remaining),
+                None => server_remaining.saturating_sub(self.in_flight),
+            });
+        }
+        self.reset_at = match (reset, self.reset_at) {
+            (Some(new), Some(current)) if newer || new + tolerance < current => Some(new),
+            (Some(new), Some(current)) => Some(new.max(current)),
+            (new, current) => new.or(current),
+        };
+    }
 }
 
 /// A granted slot. Dropping it without a response (transport error) frees it.
@@ -115,76 +269,26 @@ impl Governor {
     /// `deadline`.
     pub async fn acquire(&self, deadline: Instant) -> Result<Permit<'_>, Duration> {
         loop {
-            let wait_until = {
-                let mut s = self.lock();
-                let now = Instant::now();
-                if s.blocked_until.is_some_and(|t| t <= now) {
-                    s.blocked_until = None;
+            // Registered before the state is read, so an answer in between is not missed.
+            let mut changed = pin!(self.changed.notified());
+            changed.as_mut().enable();
+            let now = Instant::now();
+            let next = self.lock().next(now);
+            let wake_at = match next {
+                Next::Go => return Ok(Permit { governor: self, done: false }),
+                Next::Until(until) if until > deadline => return Err(until - now),
+                Next::Until(until) => {
+                    tracing::debug!(
+                        wait_ms = (until - now).as_millis() as u64,
+                        "rate-limit budget spent; waiting for the reset"
+                    );
+                    until
                 }
-                if let (Some(reset), Some(_)) = (s.reset_at, s.remaining)
-                    && reset <= now
-                {
-                    // A new window: the full limit, less what is already on the wire.
-                    s.remaining = s.limit.map(|l| l.saturating_sub(s.in_flight));
-                    s.reset_at = None;
-                }
-                match (s.blocked_until, s.remaining) {
-                    (Some(until), _) => until,
-                    (None, Some(0)) => match s.reset_at {
-                        Some(reset) => reset,
-                        // Spent, but no reset announced: let one request find out.
-                        None if s.in_flight == 0 => {
-                            s.in_flight += 1;
-                            return Ok(Permit { governor: self, done: false });
-                        }
-                        None => now + Duration::from_millis(50),
-                    },
-                    (None, remaining) => {
-                        s.remaining = remaining.map(|r| r - 1);
-                        s.in_flight += 1;
-                        return Ok(Permit { governor: self, done: false });
-                    }
-                }
+                Next::Answer(_) if now >= deadline => return Err(Duration::ZERO),
+                Next::Answer(at_latest) => at_latest.min(deadline),
             };
-            if wait_until > deadline {
-                return Err(wait_until - Instant::now());
-            }
-            tracing::debug!(
-                wait_ms = (wait_until - Instant::now()).as_millis() as u64,
-                "rate-limit budget spent; waiting for the reset"
-            );
-            tokio::time::sleep_until(wait_until).await;
-        }
-    }
-
-    /// Records what a response said about the budget.
-    fn observe(&self, headers: &HeaderMap, retry_after_429: Option<Duration>) {
-        let mut s = self.lock();
-        s.in_flight = s.in_flight.saturating_sub(1);
-        if let Some(wait) = retry_after_429 {
-            let until = Instant::now() + wait;
-            s.blocked_until = Some(s.blocked_until.map_or(until, |b| b.max(until)));
-        }
-        let Some(rl) = RateLimit::from_headers(headers) else { return };
-        s.latest = Some(rl);
-        if rl.limit.is_some() {
-            s.limit = rl.limit;
-        }
-        let reset_at = rl.reset.map(instant_at);
-        if let Some(server_remaining) = rl.remaining {
-            // Requests still on the wire may not be counted by the server yet.
-            let believed = server_remaining.saturating_sub(s.in_flight);
-            let new_window = match (reset_at, s.reset_at) {
-                (Some(new), Some(old)) => new > old + Duration::from_millis(500),
-                _ => true,
-            };
-            s.remaining = Some(match (new_window, s.remaining) {
-                (false, Some(current)) => current.min(believed),
-                _ => believed,
-            });
-        }
-        if reset_at.is_some() {
-            s.reset_at = reset_at;
+            let sleep = pin!(tokio::time::sleep_until(wake_at));
+            future::select(changed, sleep).await;
         }
     }
 }
@@ -193,15 +297,22 @@ impl Permit<'_> {
     /// Releases the slot with the response's headers.
     pub fn complete(mut self, headers: &HeaderMap, retry_after_429: Option<Duration>) {
         self.done = true;
-        self.governor.observe(headers, retry_after_429);
+        let changed = self.governor.lock().observe(headers, retry_after_429);
+        if changed {
+            self.governor.changed.notify_waiters();
+        }
     }
 }
 
 impl Drop for Permit<'_> {
     fn drop(&mut self) {
         if !self.done {
-            let mut s = self.governor.lock();
-            s.in_flight = s.in_flight.saturating_sub(1);
+            {
+                let mut s = self.governor.lock();
+                s.in_flight = s.in_flight.saturating_sub(1);
+                s.probe_sent = None;
+            }
+            self.governor.changed.notify_waiters();
         }
     }
 }

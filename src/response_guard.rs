@@ -99,6 +99,8 @@ pub(crate) fn finish(
         };
         return fault(headers, body, Fault::Decode(Box::new(diagnosis)));
     }
+    // An error body may echo the key back ("key … is invalid"); the errors print those messages.
+    let body = if status.is_success() { body } else { scrub(body, api_key) };
     let check = if status.is_success() {
         // Only the syntax: the typed decode happens once, in the generated code.
         serde_json::from_slice::<serde::de::IgnoredAny>(&body).map(drop)
@@ -119,6 +121,27 @@ pub(crate) fn finish(
     }
 }
 
+/// Replaces every occurrence of `secret` in `body` with `[redacted]`. Keys shorter than 8 bytes are
+/// left alone: replacing them would mangle ordinary words.
+fn scrub(body: Bytes, secret: &str) -> Bytes {
+    let needle = secret.as_bytes();
+    if needle.len() < 8 || !body.windows(needle.len()).any(|w| w == needle) {
+        return body;
+    }
+    let mut out = Vec::with_capacity(body.len());
+    let mut rest = &body[..];
+    while !rest.is_empty() {
+        if rest.starts_with(needle) {
+            out.extend_from_slice(b"[redacted]");
+            rest = &rest[needle.len()..];
+        } else {
+            out.push(rest[0]);
+            rest = &rest[1..];
+        }
+    }
+    Bytes::from(out)
+}
+
 /// A response that carries only a fault (no server response to show).
 pub(crate) fn fault(headers: HeaderMap, body: Bytes, fault: Fault) -> reqwest::Response {
     let status = StatusCode::from_u16(FAULT_STATUS).expect("999 is a valid status code");
@@ -134,4 +157,25 @@ fn rebuild(status: StatusCode, headers: HeaderMap, body: Bytes, fault: Option<Fa
         response.extensions_mut().insert(fault);
     }
     reqwest::Response::from(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression (issue 7): a key echoed in an error body reached `Error`'s Display and Debug.
+    #[test]
+    fn error_bodies_lose_the_key_success_bodies_are_kept() {
+        let key = "hu_key_0123456789";
+        let body = format!(r#"{{"status": 401, "detail": "API key {key} is not valid; {key}"}}"#);
+        let response =
+            finish(StatusCode::UNAUTHORIZED, HeaderMap::new(), Some(body.into()), 1 << 20, false, key);
+        let kept = &response.extensions().get::<BufferedBody>().unwrap().0;
+        let text = std::str::from_utf8(kept).unwrap();
+        assert!(!text.contains(key) && text.matches("[redacted]").count() == 2, "{text}");
+        let ok = format!(r#"{{"note": "{key}"}}"#);
+        let response = finish(StatusCode::OK, HeaderMap::new(), Some(ok.clone().into()), 1 << 20, false, key);
+        assert_eq!(response.extensions().get::<BufferedBody>().unwrap().0, ok.as_bytes());
+        assert_eq!(scrub(Bytes::from_static(b"short key k"), "k"), Bytes::from_static(b"short key k"));
+    }
 }

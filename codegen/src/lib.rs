@@ -50,7 +50,7 @@ pub fn generate_from_value(spec: &Value) -> Result<Generated, String> {
     let enums = open_enum::collect(spec)?;
     let operations = operations::collect(spec)?;
     let prepared = rewrite::for_progenitor(spec);
-    let openapi: openapiv3::OpenAPI = serde_json::from_value(prepared)
+    let openapi: openapiv3::OpenAPI = serde_json::from_value(prepared.clone())
         .map_err(|e| format!("the spec is not a valid OpenAPI 3.0 document: {e}"))?;
 
     let mut settings = GenerationSettings::default();
@@ -72,8 +72,10 @@ pub fn generate_from_value(spec: &Value) -> Result<Generated, String> {
     let mut generator = Generator::new(&settings);
     let client =
         generator.generate_tokens(&openapi).map_err(|e| format!("progenitor rejected the spec: {e}"))?;
+    let mock_spec: openapiv3::OpenAPI = serde_json::from_value(rewrite::for_mocks(&prepared))
+        .map_err(|e| format!("the spec is not a valid OpenAPI 3.0 document: {e}"))?;
     let httpmock = generator
-        .httpmock(&openapi, "crate")
+        .httpmock(&mock_spec, "crate")
         .map_err(|e| format!("progenitor could not generate mocks: {e}"))?;
 
     Ok(Generated {

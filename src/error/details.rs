@@ -191,7 +191,20 @@ impl DecodeError {
         } else if error.is_syntax() {
             (None, format!("the body is not JSON ({error})"))
         } else {
-            (Some(diagnose::json_pointer_at(body, offset)), strip_position(error))
+            let text = error.to_string();
+            // serde's own messages carry a position; anything else came from a type's Deserialize.
+            let positioned = [
+                "invalid type",
+                "invalid value",
+                "invalid length",
+                "unknown ",
+                "missing field",
+                "duplicate field",
+            ]
+            .iter()
+            .any(|p| text.starts_with(p));
+            let at = if positioned { offset } else { diagnose::custom_error_offset(body, offset) };
+            (Some(diagnose::json_pointer_at(body, at)), strip_position(error))
         };
         DecodeError { status, headers, path, reason, excerpt: diagnose::excerpt(body, offset) }
     }

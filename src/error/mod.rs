@@ -155,6 +155,12 @@ impl Error {
         }
     }
 
+    /// True when the VPS's state refused the action: a closed gate checked by the client
+    /// ([`Error::Blocked`]) or a 409 from the server (an invoice, a job in progress, a gate).
+    pub fn is_blocked(&self) -> bool {
+        matches!(self, Error::Blocked(_)) || self.status() == Some(StatusCode::CONFLICT)
+    }
+
     /// True for a 404.
     pub fn is_not_found(&self) -> bool {
         self.status() == Some(StatusCode::NOT_FOUND)

@@ -160,3 +160,33 @@ fn overdue_invoices_get_absolute_payment_links() {
     assert_eq!(overdue.len(), 1);
     assert_eq!(overdue[0].payment_link.as_deref(), Some("https://cloud.hostup.se/billing?invoice=10001"));
 }
+
+#[tokio::test]
+async fn a_commit_warning_and_a_server_conflict_are_visible() {
+    let mut body = fixture_json("changeVpsResources.200");
+    body["actions"]["canCommit"] =
+        json!({"allowed": true, "reason": null, "code": "existing_invoice_blocking"});
+    let server = ScriptServer::start(vec![
+        json(200, &body.to_string()),
+        json(409, &fixture("changeVpsResources.409")),
+    ])
+    .await;
+    let client = client(&server.base);
+    let quote =
+        client.preview_resources(VPS_ID, &ResourceChange::new().set("bandwidthGb", 4096)).await.unwrap();
+    assert_eq!(quote.commit_warning(), Some("existing_invoice_blocking"));
+    let err = client.commit_quote(&quote, CommitOptions::default()).await.unwrap_err();
+    assert!(err.is_blocked(), "{err:?}");
+}
+
+#[tokio::test]
+async fn value_turns_a_generated_result_into_a_hostup_result() {
+    use hostup::ResultExt;
+    let server =
+        ScriptServer::start(vec![json(200, &fixture("getVps.200")), json(404, &fixture("getVps.404"))]).await;
+    let client = client(&server.base);
+    let vps: hostup::types::VpsSummary = client.get_vps().id(VPS_ID).send().await.value().unwrap();
+    assert_eq!(vps.name.as_deref(), Some("app-01"));
+    let err = client.get_vps().id(VPS_ID).send().await.value().unwrap_err();
+    assert!(err.is_not_found() && !err.is_blocked());
+}

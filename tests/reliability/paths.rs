@@ -1,0 +1,186 @@
+//! Hostile ids on every operation with an id in its path: each is either refused before anything
+//! is sent, or sent exactly once with the id percent-encoded as one path segment that decodes back
+//! to the id. (The legacy `{vmid}` is a `NonZeroU64`, so it cannot carry anything else.)
+
+use hostup::types::*;
+use hostup::{Client, Error};
+
+use crate::support::*;
+
+const HOSTILE: &[&str] = &[
+    "..",
+    ".",
+    "",
+    "a/b",
+    "/",
+    "%2e%2e",
+    "%2E%2e",
+    ".%2e",
+    "..%2F..",
+    "%",
+    "%%",
+    "%zz",
+    "a?b",
+    "?",
+    "a#b",
+    "#",
+    "vps_ä",
+    "\u{202e}vps",
+    "😀",
+    "\u{ff0e}\u{ff0e}",
+    " ",
+    "a b",
+    "\t",
+    "a\nb",
+    "\r\n",
+    "\u{0}",
+    ";",
+    "a;b=c",
+    "&",
+    "+",
+    "~",
+    "@",
+    ":",
+    "\"",
+    "<>",
+    "`{}`",
+    "|",
+    "^",
+    "[]",
+    "'",
+    "*",
+    "$",
+    "a..",
+    "...",
+    "..a",
+];
+
+fn long_ids() -> Vec<String> {
+    vec!["x".repeat(4096), "/".repeat(300), "..".repeat(500), "é".repeat(1000)]
+}
+
+/// Calls `op` with `id` in its path segment.
+async fn call(c: &Client, op: &str, id: &str) -> hostup::Result<()> {
+    let map = serde_json::Map::new();
+    let r: hostup::Result<()> = match op {
+        "getVps" => c.get_vps().id(id).send().await.map(drop).map_err(Into::into),
+        "getVpsDetails" => c.get_vps_details().id(id).send().await.map(drop).map_err(Into::into),
+        "getVpsStatus" => c.get_vps_status().id(id).send().await.map(drop).map_err(Into::into),
+        "getVpsUpgradeOptions" => {
+            c.get_vps_upgrade_options().id(id).send().await.map(drop).map_err(Into::into)
+        }
+        "getVpsBillingCycle" => c.get_vps_billing_cycle().id(id).send().await.map(drop).map_err(Into::into),
+        "changeVpsResources" => {
+            let body = ResourceChangeRequest::builder().resources(map);
+            c.change_vps_resources().id(id).body(body).send().await.map(drop).map_err(Into::into)
+        }
+        "upgradeVpsPlan" => {
+            let body = PlanChangeRequest::builder().product_slug("vps-sm");
+            c.upgrade_vps_plan().id(id).body(body).send().await.map(drop).map_err(Into::into)
+        }
+        "changeVpsBillingCycle" => {
+            let body = BillingCycleChangeRequest::builder().billing_cycle(BillingCycleChoice::Monthly);
+            c.change_vps_billing_cycle().id(id).body(body).send().await.map(drop).map_err(Into::into)
+        }
+        "renewVps" => {
+            c.renew_vps().id(id).body(RenewRequest::builder()).send().await.map(drop).map_err(Into::into)
+        }
+        "resizePaygVps" => {
+            let body = PaygResizeRequest::builder().cpu_cores(2u64).memory_gb(2u64);
+            c.resize_payg_vps().id(id).body(body).send().await.map(drop).map_err(Into::into)
+        }
+        "resizeVpsDisk" => {
+            let body = DiskResizeRequest::builder().disk_id("vpsdisk_1").size_gb(10u64);
+            c.resize_vps_disk().id(id).body(body).send().await.map(drop).map_err(Into::into)
+        }
+        "restartVps" => c.restart_vps().id(id).send().await.map(drop).map_err(Into::into),
+        "resetVps" => c.reset_vps().id(id).send().await.map(drop).map_err(Into::into),
+        "startVps" => c.start_vps().id(id).send().await.map(drop).map_err(Into::into),
+        "stopVps" => c.stop_vps().id(id).send().await.map(drop).map_err(Into::into),
+        "shutdownVps" => c.shutdown_vps().id(id).send().await.map(drop).map_err(Into::into),
+        "getJob" => c.get_job().job_id(id).send().await.map(drop).map_err(Into::into),
+        other => panic!("operation {other} has an id in its path but no case here: add one"),
+    };
+    r
+}
+
+fn percent_decode(segment: &str) -> Vec<u8> {
+    let bytes = segment.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+        let (byte, width) = match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(byte)) => (byte, 3),
+            (byte, _) => (byte, 1),
+        };
+        out.push(byte);
+        i += width;
+    }
+    out
+}
+
+/// Every id on every operation; returns the violations.
+async fn violations(stem: &str, ids: &[String]) -> Vec<String> {
+    let server = ScriptServer::start(vec![not_found()]).await;
+    let c = client(&format!("{}{stem}", server.base));
+    let mut found = Vec::new();
+    let ops = hostup::operations::OPERATIONS
+        .iter()
+        .filter(|o| o.path.contains("{id}") || o.path.contains("{jobId}"));
+    for op in ops {
+        let full = format!("{stem}{}", op.path);
+        let template: Vec<&str> = full.split('/').collect();
+        let slot = template.iter().position(|s| s.starts_with('{')).unwrap();
+        for id in ids {
+            let before = server.count();
+            let result = guard(call(&c, op.id, id)).await;
+            let sent = server.seen()[before..].to_vec();
+            let problem = match (sent.as_slice(), &result) {
+                ([], Err(Error::InvalidRequest(_))) => None,
+                ([], other) => Some(format!("nothing sent but {other:?}")),
+                ([one], Err(e)) if e.is_not_found() => {
+                    let raw = one.path.split('?').next().unwrap();
+                    let segments: Vec<&str> = raw.split('/').collect();
+                    let same_shape = segments.len() == template.len()
+                        && segments.iter().zip(&template).all(|(s, t)| t.starts_with('{') || s == t);
+                    match same_shape && percent_decode(segments[slot]) == id.as_bytes() {
+                        true => None,
+                        false => Some(format!("sent as {raw}")),
+                    }
+                }
+                (many, other) => Some(format!("{} requests, {other:?}", many.len())),
+            };
+            if let Some(problem) = problem {
+                found.push(format!("{} {id:?}: {problem}", op.id));
+            }
+        }
+    }
+    found
+}
+
+#[tokio::test]
+async fn hostile_ids_never_leave_their_segment_on_any_operation() {
+    let mut ids: Vec<String> = HOSTILE.iter().map(|s| s.to_string()).collect();
+    ids.extend(long_ids());
+    let found = violations("", &ids).await;
+    assert!(found.is_empty(), "{} ids escaped:\n{}", found.len(), found.join("\n"));
+}
+
+#[tokio::test]
+async fn hostile_ids_stay_in_their_segment_under_a_base_path() {
+    let ids: Vec<String> = ["..", ".", "", "a/b", "%2e%2e", "a?b"].iter().map(|s| s.to_string()).collect();
+    let found = violations("/stem/v1", &ids).await;
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
+
+/// Found by this suite: progenitor's path encoding leaves `\` alone and the URL parser treats it
+/// as `/` in http(s) URLs, so `x\..\y` is sent as `y` (the segment count still matches, so the
+/// client's path check passes).
+#[tokio::test]
+#[ignore = "bug: `\\` in an id is not percent-encoded (progenitor's encode_path); see the issue 7 report"]
+async fn backslashes_in_ids_never_leave_their_segment() {
+    let ids: Vec<String> = ["a\\b", "x\\..\\y", "\\..", "..\\", "\\"].iter().map(|s| s.to_string()).collect();
+    let found = violations("", &ids).await;
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}

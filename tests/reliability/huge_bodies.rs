@@ -99,6 +99,7 @@ fn check(status: u16, chunked: bool, connections: usize) {
         std::thread::sleep(Duration::from_millis(10));
     }
     let written = written.lock().unwrap().clone();
+    println!("status {status}, chunked {chunked}: peak heap growth {peak} bytes, server wrote {written:?}");
     assert_eq!(written.len(), connections, "{written:?}");
     for sent in written {
         assert!(sent < TOTAL / 4, "the server poured {sent} bytes: the client kept reading");

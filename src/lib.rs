@@ -18,6 +18,7 @@ mod open_enums {
 }
 pub mod operations;
 mod paginate;
+mod path_encoding;
 mod power;
 pub mod rate_limit;
 mod response_guard;

@@ -79,11 +79,21 @@ pub fn generate_from_value(spec: &Value) -> Result<Generated, String> {
         .map_err(|e| format!("progenitor could not generate mocks: {e}"))?;
 
     Ok(Generated {
-        client: pretty(client)?,
+        client: route_path_encoding(pretty(client)?)?,
         open_enums: pretty(open_enum::render(&enums))?,
         operations: pretty(operations::render(&operations))?,
         httpmock: pretty(httpmock)?,
     })
+}
+
+/// Sends every path parameter through the crate's strict encoder (`crate::path_encoding`), which
+/// also encodes `\`; progenitor's own leaves it, and URL parsing reads it as `/`.
+fn route_path_encoding(code: String) -> Result<String, String> {
+    const CALL: &str = "encode_path(&";
+    if !code.contains(CALL) {
+        return Err("the generated client no longer calls encode_path; update codegen's path rewrite".into());
+    }
+    Ok(code.replace(CALL, "crate::path_encoding::encode_path(&"))
 }
 
 fn pretty(tokens: proc_macro2::TokenStream) -> Result<String, String> {

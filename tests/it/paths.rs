@@ -8,7 +8,7 @@ use crate::support::*;
 async fn special_characters_are_encoded_into_one_segment() {
     let server = ScriptServer::start(vec![json(200, &fixture("getVpsDetails.200"))]).await;
     let client = client(&server.base);
-    for id in ["a/b", "a?b=1", "a#frag", "a b", "a..b", "../x", "%2e%2e", "vps_ä"] {
+    for id in ["a/b", "a?b=1", "a#frag", "a b", "a..b", "../x", "%2e%2e", "vps_ä", r"x\..\y"] {
         client.get_vps_details().id(id).send().await.unwrap();
     }
     assert!(server.seen().iter().all(|s| s.method == "GET"));
@@ -17,13 +17,14 @@ async fn special_characters_are_encoded_into_one_segment() {
         paths,
         [
             "/api/v2/vps/a%2Fb/details",
-            "/api/v2/vps/a%3Fb=1/details",
+            "/api/v2/vps/a%3Fb%3D1/details",
             "/api/v2/vps/a%23frag/details",
             "/api/v2/vps/a%20b/details",
             "/api/v2/vps/a..b/details",
             "/api/v2/vps/..%2Fx/details",
             "/api/v2/vps/%252e%252e/details",
             "/api/v2/vps/vps_%C3%A4/details",
+            "/api/v2/vps/x%5C..%5Cy/details",
         ]
     );
 }

@@ -8,22 +8,45 @@
 //! N calls at R per window cannot finish before window number ceil(N/R) opens, (ceil(N/R) - 1)
 //! windows after the first: that instant is the floor. Efficiency is floor / elapsed, so 100 %
 //! means no slot of the budget was left idle. Retries are the sandbox's request count minus N.
+//!
+//! For comparison, the same burst through a few lines of reqwest + serde: once without any 429
+//! handling, once with a loop that waits out `Retry-After`.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use futures::StreamExt;
-use hostup::Client;
 use hostup::sandbox::{Sandbox, fleet};
+use hostup::{Client, types};
 use tokio::time::Instant;
+
+/// Who makes the calls.
+#[derive(Clone, Copy)]
+enum Kind {
+    Hostup,
+    /// `reqwest::Client` + `serde_json`; with `retry`, a loop that waits out `Retry-After` on a 429
+    /// (up to 10 tries).
+    Reqwest {
+        retry: bool,
+    },
+}
+
+#[derive(Clone)]
+enum Caller {
+    Hostup(Client),
+    Reqwest { http: reqwest::Client, url: Arc<str>, key: Arc<str>, retry: bool },
+}
 
 struct Scenario {
     name: &'static str,
+    kind: Kind,
     calls: usize,
     budget: u64,
     window: Duration,
-    /// Calls in flight at once; `None` launches every call at once.
+    /// Calls in flight at once per client; `None` launches every call at once.
     concurrency: Option<usize>,
+    /// Independent clients sharing the budget (the calls are split between them).
+    clients: usize,
 }
 
 struct Outcome {
@@ -36,39 +59,72 @@ struct Outcome {
 }
 
 /// Whether the call succeeded, and when it finished (from the sandbox's start).
-async fn call(client: &Client, started: Instant) -> (bool, Duration) {
-    let ok = client.get_vps_details().id(fleet::MONTHLY_SEK).send().await.is_ok();
+async fn call(caller: &Caller, started: Instant) -> (bool, Duration) {
+    let ok = match caller {
+        Caller::Hostup(client) => client.get_vps_details().id(fleet::MONTHLY_SEK).send().await.is_ok(),
+        Caller::Reqwest { http, url, key, retry } => bare_call(http, url, key, *retry).await,
+    };
     (ok, started.elapsed())
+}
+
+async fn bare_call(http: &reqwest::Client, url: &str, key: &str, retry: bool) -> bool {
+    for _ in 0..10 {
+        let Ok(response) = http.get(url).bearer_auth(key).send().await else { return false };
+        if retry && response.status() == reqwest::StatusCode::TOO_MANY_REQUESTS {
+            let wait = response.headers().get("retry-after").and_then(|v| v.to_str().ok());
+            tokio::time::sleep(Duration::from_secs(wait.and_then(|v| v.parse().ok()).unwrap_or(1))).await;
+            continue;
+        }
+        return match response.error_for_status() {
+            Ok(response) => response
+                .bytes()
+                .await
+                .is_ok_and(|body| serde_json::from_slice::<types::VpsDetails>(&body).is_ok()),
+            Err(_) => false,
+        };
+    }
+    false
 }
 
 async fn run(scenario: &Scenario) -> Outcome {
     let sandbox = Sandbox::builder().rate_limit(scenario.budget, scenario.window).start().await;
     // The sandbox's first window opens when it starts; the clock starts with it.
     let started = Instant::now();
-    let client = sandbox.client();
-    let results: Vec<(bool, Duration)> = match scenario.concurrency {
-        None => {
-            let client = Arc::new(client);
-            let tasks: Vec<_> = (0..scenario.calls)
+    // Independent clients (as separate processes would be); clones of one share its budget.
+    let url: Arc<str> = format!("{}/api/v2/vps/{}/details", sandbox.url(), fleet::MONTHLY_SEK).into();
+    let key: Arc<str> = sandbox.api_key().into();
+    let clients: Vec<Caller> = (0..scenario.clients)
+        .map(|_| match scenario.kind {
+            Kind::Hostup => Caller::Hostup(sandbox.client()),
+            Kind::Reqwest { retry } => {
+                Caller::Reqwest { http: reqwest::Client::new(), url: url.clone(), key: key.clone(), retry }
+            }
+        })
+        .collect();
+    let share = scenario.calls / scenario.clients;
+    let tasks: Vec<_> = clients
+        .into_iter()
+        .flat_map(|client| match scenario.concurrency {
+            // Every call its own task, all spawned at once.
+            None => (0..share)
                 .map(|_| {
                     let client = client.clone();
-                    tokio::spawn(async move { call(&client, started).await })
+                    tokio::spawn(async move { vec![call(&client, started).await] })
                 })
-                .collect();
-            let mut results = Vec::with_capacity(tasks.len());
-            for task in tasks {
-                results.push(task.await.unwrap_or((false, Duration::ZERO)));
-            }
-            results
-        }
-        Some(limit) => {
-            futures::stream::iter(0..scenario.calls)
-                .map(|_| call(&client, started))
-                .buffer_unordered(limit)
-                .collect()
-                .await
-        }
-    };
+                .collect::<Vec<_>>(),
+            Some(limit) => vec![tokio::spawn(async move {
+                futures::stream::iter(0..share)
+                    .map(|_| call(&client, started))
+                    .buffer_unordered(limit)
+                    .collect::<Vec<_>>()
+                    .await
+            })],
+        })
+        .collect();
+    let mut results = Vec::with_capacity(scenario.calls);
+    for task in tasks {
+        results.extend(task.await.expect("no call panics"));
+    }
     let elapsed = started.elapsed();
     let stats = sandbox.stats();
     let ok = results.iter().filter(|(ok, _)| *ok).count();
@@ -92,27 +148,62 @@ async fn run(scenario: &Scenario) -> Outcome {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
+    // The plain reqwest clients need a TLS provider chosen, even for http (hostup's builder does it).
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let scenarios = [
         Scenario {
+            kind: Kind::Hostup,
             name: "1,000 calls, all launched at once, 200 per 1 s",
             calls: 1000,
             budget: 200,
             window: Duration::from_secs(1),
             concurrency: None,
+            clients: 1,
         },
         Scenario {
+            kind: Kind::Hostup,
             name: "1,000 calls, 32 in flight, 200 per 1 s",
             calls: 1000,
             budget: 200,
             window: Duration::from_secs(1),
             concurrency: Some(32),
+            clients: 1,
         },
         Scenario {
+            kind: Kind::Hostup,
             name: "1,000 calls, 32 in flight, 100 per 500 ms",
             calls: 1000,
             budget: 100,
             window: Duration::from_millis(500),
             concurrency: Some(32),
+            clients: 1,
+        },
+        Scenario {
+            kind: Kind::Hostup,
+            name: "1,000 calls from two independent clients sharing the budget, 16 in flight each, 200 per 1 s",
+            calls: 1000,
+            budget: 200,
+            window: Duration::from_secs(1),
+            concurrency: Some(16),
+            clients: 2,
+        },
+        Scenario {
+            kind: Kind::Reqwest { retry: false },
+            name: "reqwest + serde instead: 1,000 calls, all launched at once, no 429 handling, 200 per 1 s",
+            calls: 1000,
+            budget: 200,
+            window: Duration::from_secs(1),
+            concurrency: None,
+            clients: 1,
+        },
+        Scenario {
+            kind: Kind::Reqwest { retry: true },
+            name: "reqwest + serde + a Retry-After loop: 1,000 calls, all launched at once, 200 per 1 s",
+            calls: 1000,
+            budget: 200,
+            window: Duration::from_secs(1),
+            concurrency: None,
+            clients: 1,
         },
     ];
     println!("=== fan-out under a rate limit (sandbox on loopback) ===");

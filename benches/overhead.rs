@@ -45,8 +45,8 @@ fn response() -> Vec<u8> {
     response
 }
 
-/// Starts the server on its own thread; returns its address.
-fn serve() -> SocketAddr {
+/// Starts the server on its own thread; it waits `delay` before each answer. Returns its address.
+fn serve(delay: Duration) -> SocketAddr {
     let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).expect("a loopback port");
     listener.set_nonblocking(true).expect("non-blocking");
     let addr = listener.local_addr().expect("an address");
@@ -57,7 +57,7 @@ fn serve() -> SocketAddr {
             let listener = tokio::net::TcpListener::from_std(listener).expect("tokio listener");
             while let Ok((stream, _)) = listener.accept().await {
                 let _ = stream.set_nodelay(true);
-                tokio::spawn(connection(stream, response.clone()));
+                tokio::spawn(connection(stream, response.clone(), delay));
             }
         });
     });
@@ -65,12 +65,17 @@ fn serve() -> SocketAddr {
 }
 
 /// One keep-alive connection: answers each request (GETs, no body) once its head is complete.
-async fn connection(stream: tokio::net::TcpStream, response: Arc<[u8]>) {
+async fn connection(stream: tokio::net::TcpStream, response: Arc<[u8]>, delay: Duration) {
     let mut pending = Vec::with_capacity(4096);
     let mut chunk = [0u8; 4096];
     loop {
         while let Some(end) = pending.windows(4).position(|w| w == b"\r\n\r\n") {
             pending.drain(..end + 4);
+            if !delay.is_zero() {
+                // Blocking on purpose: more precise than tokio's millisecond timer, and only one
+                // request is ever outstanding.
+                std::thread::sleep(delay);
+            }
             if write_all(&stream, &response).await.is_err() {
                 return;
             }
@@ -109,7 +114,7 @@ static SETUP: LazyLock<Setup> = LazyLock::new(|| {
     // The bare reqwest clients need a TLS provider chosen even for plain http (hostup's builder
     // does the same).
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let addr = serve();
+    let addr = serve(Duration::ZERO);
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
     let url = format!("http://{addr}");
     let details_url = format!("{url}/api/v2/vps/{VPS}/details");
@@ -150,8 +155,27 @@ fn hostup_get_vps_details() -> types::VpsDetails {
     SETUP.runtime.block_on(via_hostup(black_box(&HOSTUP)))
 }
 
+/// `HOSTUP_BENCH_PROFILE=hostup|bare`: only loops that contender for 10 s, for `perf record`.
+fn profile(which: &str) {
+    let until = std::time::Instant::now() + Duration::from_secs(10);
+    let mut calls = 0u64;
+    while std::time::Instant::now() < until {
+        for _ in 0..100 {
+            match which {
+                "bare" => drop(black_box(SETUP.runtime.block_on(via_reqwest(&BARE, &SETUP.details_url)))),
+                _ => drop(black_box(SETUP.runtime.block_on(via_hostup(&HOSTUP)))),
+            }
+        }
+        calls += 100;
+    }
+    println!("{which}: {calls} calls in 10 s");
+}
+
 fn main() {
     LazyLock::force(&SETUP);
+    if let Ok(which) = std::env::var("HOSTUP_BENCH_PROFILE") {
+        return profile(&which);
+    }
     divan::main();
 
     println!("\n=== per-request overhead on loopback: interleaved A/B ===");
@@ -191,6 +215,31 @@ fn main() {
         rounds,
         Duration::from_millis(40),
     );
+    report(&summaries);
+
+    // The same calls to a server that takes 1 ms to answer, like an API a few hops away.
+    let slow = format!("http://{}", serve(Duration::from_millis(1)));
+    let slow_details = format!("{slow}/api/v2/vps/{VPS}/details");
+    let slow_client = Client::builder().api_key(KEY).base_url(&slow).build().expect("builds");
+    let slow_bare = reqwest::Client::new();
+    let mut contenders = vec![
+        Contender::new("bare reqwest + serde_json, 1 ms server", || {
+            black_box(rt.block_on(via_reqwest(&slow_bare, &slow_details)));
+        }),
+        Contender::new("hostup client, 1 ms server", || {
+            black_box(rt.block_on(via_hostup(&slow_client)));
+        }),
+    ];
+    let summaries = support::compare(
+        "getVpsDetails against a server that answers after 1 ms",
+        &mut contenders,
+        if quick { 5 } else { 21 },
+        Duration::from_millis(40),
+    );
+    report(&summaries);
+}
+
+fn report(summaries: &[support::Summary]) {
     let (base, full) = (&summaries[0], &summaries[1]);
     let overhead = full.median.as_secs_f64() - base.median.as_secs_f64();
     println!(

@@ -12,12 +12,13 @@ use tokio::time::Instant;
 use tracing::{Instrument, field};
 
 use crate::operations::{self, OperationSpec};
-use crate::rate_limit::{Governor, RateLimit, parse_retry_after};
+use crate::rate_limit::{Governor, RateLimit, parse_retry_after, wait_after_429};
 use crate::response_guard::{self, Fault};
 use crate::retry::{Decision, Outcome, RetryPolicy};
 use crate::{Client, Error, Result, Secret};
 
 const X_API_KEY: HeaderName = HeaderName::from_static("x-api-key");
+const API_VERSION: HeaderName = HeaderName::from_static("api-version");
 
 /// The handwritten state inside every [`Client`]: shared by all its clones.
 #[derive(Clone)]
@@ -108,7 +109,7 @@ impl ClientHooks<Runtime> for Client {
             .map_err(progenitor_client::Error::InvalidRequest)?;
         let headers = request.headers_mut();
         // progenitor adds the spec's version as `api-version`; HostUp documents no such header.
-        headers.remove("api-version");
+        headers.remove(API_VERSION);
         headers.insert(USER_AGENT, shared.user_agent.clone());
         if op.legacy_auth {
             headers.insert(X_API_KEY, shared.legacy_key.clone());
@@ -202,11 +203,9 @@ async fn send(
         let permit = match shared.governor.acquire(deadline).await {
             Ok(permit) => permit,
             Err(wait) => {
-                return Ok(response_guard::fault(
-                    HeaderMap::new(),
-                    Default::default(),
-                    Fault::BudgetSpent(wait),
-                ));
+                let fault =
+                    response_guard::fault(HeaderMap::new(), Default::default(), Fault::BudgetSpent(wait));
+                return Ok(response_guard::into_reqwest(fault, None));
             }
         };
         let attempt_result = tokio::time::timeout_at(deadline, async {
@@ -215,14 +214,14 @@ async fn send(
             Ok::<_, reqwest::Error>((response, body))
         })
         .await;
-        let (response, body) = match attempt_result {
+        let (mut response, body) = match attempt_result {
             Err(_elapsed) => {
                 drop(permit);
                 tracing::warn!(elapsed_ms = started.elapsed().as_millis() as u64, "call deadline passed");
-                return Ok(response_guard::fault(
-                    HeaderMap::new(),
-                    Default::default(),
-                    Fault::Deadline(started.elapsed()),
+                let elapsed = Fault::Deadline(started.elapsed());
+                return Ok(response_guard::into_reqwest(
+                    response_guard::fault(HeaderMap::new(), Default::default(), elapsed),
+                    None,
                 ));
             }
             Ok(Err(e)) => {
@@ -240,12 +239,20 @@ async fn send(
             Ok(Ok((response, body))) => (response, body),
         };
         let status = response.status();
-        let headers = response.headers().clone();
-        let retry_after = parse_retry_after(&headers, SystemTime::now());
-        permit.complete(&headers, (status == StatusCode::TOO_MANY_REQUESTS).then_some(retry_after).flatten());
+        let url = response.url().clone();
+        // The body is read: the headers are all that is left to keep.
+        let headers = std::mem::take(response.headers_mut());
+        drop(response);
+        let retry_after = if status == StatusCode::TOO_MANY_REQUESTS {
+            wait_after_429(&headers, SystemTime::now())
+        } else {
+            parse_retry_after(&headers, SystemTime::now())
+        };
+        let reported = permit
+            .complete(&headers, (status == StatusCode::TOO_MANY_REQUESTS).then_some(retry_after).flatten());
         span.record("status", status.as_u16());
         span.record("elapsed_ms", started.elapsed().as_millis() as u64);
-        if let Some(remaining) = RateLimit::from_headers(&headers).and_then(|r| r.remaining) {
+        if let Some(remaining) = reported.and_then(|r| r.remaining) {
             span.record("ratelimit_remaining", remaining);
         }
         let body = match body {
@@ -285,14 +292,15 @@ async fn send(
             _ => {}
         }
         tracing::debug!(status = status.as_u16(), "response");
-        return Ok(response_guard::finish(
+        let response = response_guard::finish(
             status,
             headers,
             body,
             shared.max_body_bytes,
             legacy,
             shared.api_key.expose(),
-        ));
+        );
+        return Ok(response_guard::into_reqwest(response, Some(url)));
     }
 }
 

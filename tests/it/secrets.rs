@@ -30,6 +30,11 @@ async fn key_and_root_password_never_leak() {
         .with_ansi(false)
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
+    // With exactly one registered dispatcher, tracing caches a callsite's interest from whichever
+    // thread hits it first; another test's thread (no subscriber) could switch it off for all. A
+    // second, silent dispatcher keeps interest decided per call.
+    let silent = tracing_subscriber::fmt().with_max_level(tracing::Level::TRACE).with_writer(std::io::sink);
+    let _second = tracing::Dispatch::new(silent.finish());
 
     let mut leaky = fixture_json("getVpsDetails.200");
     leaky["billing"]["amount"] = serde_json::json!("x"); // forces a decode error carrying an excerpt

@@ -97,11 +97,12 @@ pub(crate) fn wait_after_429(headers: &HeaderMap, now: SystemTime) -> Option<Dur
     }
 }
 
-/// Converts a wall-clock time into a tokio instant (so paused test clocks work).
+/// Converts a wall-clock time into a tokio instant (so paused test clocks work). Times past a
+/// century from now are held at a century, so adding to them cannot overflow.
 fn instant_at(time: SystemTime) -> Instant {
     let now = Instant::now();
     match time.duration_since(SystemTime::now()) {
-        Ok(ahead) => now + ahead,
+        Ok(ahead) => now + ahead.min(Duration::from_secs(100 * 365 * 86_400)),
         Err(behind) => now.checked_sub(behind.duration()).unwrap_or(now),
     }
 }
@@ -580,5 +581,13 @@ mod tests {
         assert_eq!(wait("30", Some(at(Duration::from_secs(2)))), Some(Duration::from_secs(30)));
         let past = humantime::format_rfc3339_millis(now - Duration::from_secs(5)).to_string();
         assert_eq!(wait("1", Some(past)), Some(Duration::from_secs(1)));
+    }
+
+    #[test]
+    fn a_reset_ages_away_never_overflows_the_clock() {
+        let far = SystemTime::now().checked_add(Duration::from_secs(1 << 62)).unwrap();
+        let at = instant_at(far);
+        assert!(at > Instant::now() + Duration::from_secs(50 * 365 * 86_400));
+        let _later = at + Duration::from_secs(3600);
     }
 }

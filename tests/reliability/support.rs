@@ -6,8 +6,12 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use hostup::{Client, Error, RetryPolicy};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
+
+#[path = "../common/wire.rs"]
+mod wire;
+pub use wire::{Seen, read_request};
 
 pub const KEY: &str = "hu_reliability_key_Qz81Wx";
 pub const VPS_ID: &str = "vps_01hxa3b4c5d6e7f8g9h0j1k2m3";
@@ -153,21 +157,6 @@ pub fn not_found() -> Reply {
     json(404, r#"{"status": 404, "code": "not_found", "detail": "No such thing."}"#)
 }
 
-/// One request the scripted server saw.
-#[derive(Clone, Debug)]
-pub struct Seen {
-    pub method: String,
-    pub path: String,
-    pub headers: Vec<(String, String)>,
-    pub body: String,
-}
-
-impl Seen {
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
-    }
-}
-
 /// Answers connection N with reply N (the last reply repeats), recording each request.
 pub struct ScriptServer {
     pub base: String,
@@ -223,41 +212,6 @@ async fn play(socket: &mut TcpStream, reply: Reply) {
         }
     }
     let _ = socket.shutdown().await;
-}
-
-/// Reads one request (head and Content-Length body).
-pub async fn read_request(socket: &mut TcpStream) -> Option<Seen> {
-    let mut buf = Vec::new();
-    let mut chunk = [0u8; 8192];
-    let head_end = loop {
-        let n = socket.read(&mut chunk).await.ok()?;
-        if n == 0 {
-            return None;
-        }
-        buf.extend_from_slice(&chunk[..n]);
-        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            break i + 4;
-        }
-    };
-    let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
-    let mut lines = head.split("\r\n");
-    let mut first = lines.next()?.split(' ');
-    let (method, path) = (first.next()?.to_string(), first.next()?.to_string());
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
-        .collect();
-    let length: usize =
-        headers.iter().find(|(k, _)| k == "content-length").and_then(|(_, v)| v.parse().ok()).unwrap_or(0);
-    while buf.len() < head_end + length {
-        let n = socket.read(&mut chunk).await.ok()?;
-        if n == 0 {
-            break;
-        }
-        buf.extend_from_slice(&chunk[..n]);
-    }
-    let body = String::from_utf8_lossy(&buf[head_end..]).to_string();
-    Some(Seen { method, path, headers, body })
 }
 
 /// A keep-alive server that answers every request with whatever response is in its slot: for

@@ -3,6 +3,8 @@
 
 use hostup::{Error, RetryPolicy};
 
+use hostup::ResultExt;
+
 use crate::support::*;
 
 async fn details_error(reply: Reply) -> Error {
@@ -12,8 +14,7 @@ async fn details_error(reply: Reply) -> Error {
         .id(VPS_ID)
         .send()
         .await
-        .map(drop)
-        .map_err(Error::from)
+        .value()
         .unwrap_err()
 }
 
@@ -104,6 +105,6 @@ async fn body_over_the_cap_is_refused() {
         ScriptServer::start(vec![json(200, &format!("{{\"pad\": \"{}\"}}", "x".repeat(20_000)))]).await;
     let client =
         hostup::Client::builder().api_key(KEY).base_url(&server.base).max_body_bytes(10_000).build().unwrap();
-    let err = client.get_vps().id(VPS_ID).send().await.map(drop).map_err(Error::from).unwrap_err();
+    let err = client.get_vps().id(VPS_ID).send().await.value().unwrap_err();
     assert!(decode(&err).reason.contains("10000-byte limit"), "{err}");
 }

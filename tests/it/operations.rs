@@ -6,6 +6,8 @@ use hostup::{Error, ErrorCode, RetryPolicy};
 use httpmock::prelude::*;
 use serde_json::json;
 
+use hostup::ResultExt;
+
 use crate::support::*;
 
 const V2_ERRORS: [u16; 6] = [400, 401, 403, 404, 429, 500];
@@ -218,17 +220,9 @@ async fn error_from(server: &MockServer, status: u16, body: String, path: &str, 
     if post {
         let body =
             hostup::types::ResourceChangeRequest::builder().resources(serde_json::Map::new()).dry_run(true);
-        client
-            .change_vps_resources()
-            .id(VPS_ID)
-            .body(body)
-            .send()
-            .await
-            .map(drop)
-            .map_err(Error::from)
-            .unwrap_err()
+        client.change_vps_resources().id(VPS_ID).body(body).send().await.value().unwrap_err()
     } else {
-        client.get_vps_details().id(VPS_ID).send().await.map(drop).map_err(Error::from).unwrap_err()
+        client.get_vps_details().id(VPS_ID).send().await.value().unwrap_err()
     }
 }
 

@@ -2,6 +2,8 @@
 
 use hostup::Error;
 
+use hostup::ResultExt;
+
 use crate::support::*;
 
 #[tokio::test]
@@ -34,9 +36,9 @@ async fn dot_segments_and_empty_ids_are_refused_before_sending() {
     let server = ScriptServer::start(vec![json(200, "{}")]).await;
     let client = client(&server.base);
     for id in ["..", ".", ""] {
-        let err = client.get_vps_details().id(id).send().await.map(drop).map_err(Error::from).unwrap_err();
+        let err = client.get_vps_details().id(id).send().await.value().unwrap_err();
         assert!(matches!(err, Error::InvalidRequest(_)), "{id:?}: {err:?}");
-        let err = client.get_vps().id(id).send().await.map(drop).map_err(Error::from).unwrap_err();
+        let err = client.get_vps().id(id).send().await.value().unwrap_err();
         assert!(matches!(err, Error::InvalidRequest(_)), "{id:?}: {err:?}");
     }
     assert_eq!(server.count(), 0);
@@ -94,8 +96,7 @@ async fn credentials_never_follow_a_redirect_to_another_host() {
     let elsewhere = ScriptServer::start(vec![json(200, &fixture("getVps.200"))]).await;
     let location = format!("{}/api/v2/vps/{VPS_ID}", elsewhere.base);
     let server = ScriptServer::start(vec![http(302, &[("location", &location)], "")]).await;
-    let err =
-        client(&server.base).get_vps().id(VPS_ID).send().await.map(drop).map_err(Error::from).unwrap_err();
+    let err = client(&server.base).get_vps().id(VPS_ID).send().await.value().unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(302));
     assert!(err.to_string().contains("redirected"), "{err}");
     assert_eq!(elsewhere.count(), 0, "the other host saw a request");

@@ -5,6 +5,8 @@ use std::time::{Duration, Instant};
 use hostup::types::ResourceChangeRequest;
 use hostup::{Error, RetryPolicy};
 
+use hostup::ResultExt;
+
 use crate::support::*;
 
 fn commit() -> hostup::types::builder::ResourceChangeRequest {
@@ -15,7 +17,13 @@ fn commit() -> hostup::types::builder::ResourceChangeRequest {
 /// Commits a resource change and returns the error it must end with.
 async fn commit_error(client: &hostup::Client) -> Error {
     let result = client.change_vps_resources().id(VPS_ID).body(commit()).send().await;
-    result.map(drop).map_err(Error::from).unwrap_err()
+    result.value().unwrap_err()
+}
+
+/// A 429 Problem Details reply with this `Retry-After`.
+fn too_many(retry_after: &str, fixture_name: &str) -> Reply {
+    let headers = [("retry-after", retry_after), ("content-type", "application/problem+json")];
+    http(429, &headers, &fixture(fixture_name))
 }
 
 /// A client whose attempts time out after 300 ms.
@@ -91,8 +99,7 @@ async fn attempts_are_bounded_by_the_policy() {
         .id(VPS_ID)
         .send()
         .await
-        .map(drop)
-        .map_err(Error::from)
+        .value()
         .unwrap_err();
     assert_eq!(err.status().unwrap().as_u16(), 503);
     assert_eq!(server.count(), 4);
@@ -101,11 +108,7 @@ async fn attempts_are_bounded_by_the_policy() {
 #[tokio::test]
 async fn retry_after_is_honoured() {
     let server = ScriptServer::start(vec![
-        http(
-            429,
-            &[("retry-after", "1"), ("content-type", "application/problem+json")],
-            &fixture("getVpsDetails.429"),
-        ),
+        too_many("1", "getVpsDetails.429"),
         json(200, &fixture("getVpsDetails.200")),
     ])
     .await;
@@ -118,11 +121,7 @@ async fn retry_after_is_honoured() {
 #[tokio::test]
 async fn post_429_is_retried_because_nothing_was_done() {
     let server = ScriptServer::start(vec![
-        http(
-            429,
-            &[("retry-after", "0"), ("content-type", "application/problem+json")],
-            &fixture("changeVpsResources.429"),
-        ),
+        too_many("0", "changeVpsResources.429"),
         json(200, &fixture("changeVpsResources.200")),
     ])
     .await;
@@ -133,23 +132,13 @@ async fn post_429_is_retried_because_nothing_was_done() {
 #[tokio::test]
 async fn retry_after_past_the_cap_fails_at_once_with_the_wait() {
     let server = ScriptServer::start(vec![
-        http(
-            429,
-            &[("retry-after", "3600"), ("content-type", "application/problem+json")],
-            &fixture("getVpsDetails.429"),
-        ),
+        too_many("3600", "getVpsDetails.429"),
         json(200, &fixture("getVpsDetails.200")),
     ])
     .await;
     let policy = fast_retries().with_max_retry_after(Duration::from_secs(60));
-    let err = client_with(&server.base, policy)
-        .get_vps_details()
-        .id(VPS_ID)
-        .send()
-        .await
-        .map(drop)
-        .map_err(Error::from)
-        .unwrap_err();
+    let err =
+        client_with(&server.base, policy).get_vps_details().id(VPS_ID).send().await.value().unwrap_err();
     assert_eq!(err.retry_after(), Some(Duration::from_secs(3600)));
     assert_eq!(err.code(), Some(&hostup::ErrorCode::RateLimitExceeded));
     assert!(err.to_string().contains("retry after 3600s"), "{err}");
@@ -160,13 +149,6 @@ async fn retry_after_past_the_cap_fails_at_once_with_the_wait() {
 async fn overall_deadline_bounds_a_hanging_server() {
     let server = ScriptServer::start(vec![Reply::Hang]).await;
     let policy = RetryPolicy::standard().with_deadline(Duration::from_millis(400));
-    let err = client_with(&server.base, policy)
-        .get_vps()
-        .id(VPS_ID)
-        .send()
-        .await
-        .map(drop)
-        .map_err(Error::from)
-        .unwrap_err();
+    let err = client_with(&server.base, policy).get_vps().id(VPS_ID).send().await.value().unwrap_err();
     assert!(matches!(err, Error::Timeout(_)), "{err:?}");
 }

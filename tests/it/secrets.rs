@@ -5,6 +5,8 @@ use std::sync::{Arc, Mutex};
 
 use hostup::Error;
 
+use hostup::ResultExt;
+
 use crate::support::*;
 
 #[derive(Clone, Default)]
@@ -49,8 +51,7 @@ async fn key_and_root_password_never_leak() {
     let vps = client.get_vps_details().id(VPS_ID).send().await.unwrap();
     let mut seen = format!("{vps:?} {:?} {client:?}", vps.access);
     for _ in 0..3 {
-        let err =
-            client.get_vps_details().id(VPS_ID).send().await.map(drop).map_err(Error::from).unwrap_err();
+        let err = client.get_vps_details().id(VPS_ID).send().await.value().unwrap_err();
         seen.push_str(&format!("{err} {err:?} {err:#?}"));
     }
     let config_err = hostup::Client::builder().api_key(format!("{KEY}\n")).build().unwrap_err();

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use futures::{StreamExt, stream};
 use hostup::prelude::*;
-use hostup::sandbox::Sandbox;
+use hostup_sandbox::Sandbox;
 
 const BUDGET: u64 = 10;
 const WINDOW: Duration = Duration::from_secs(1);

@@ -9,8 +9,8 @@
 use std::process::ExitCode;
 
 use hostup::prelude::*;
-use hostup::sandbox::Sandbox;
 use hostup::{BillingModel, Client, FleetCost};
+use hostup_sandbox::Sandbox;
 
 #[tokio::main]
 async fn main() -> ExitCode {

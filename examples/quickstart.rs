@@ -10,9 +10,9 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use hostup::prelude::*;
-use hostup::sandbox::{Sandbox, fleet};
 use hostup::types::{VpsDetails, VpsSummary};
 use hostup::{Action, BillingModel, Client, CommitOptions, PowerAction, ResourceChange, WaitOptions};
+use hostup_sandbox::{Sandbox, fleet};
 
 #[tokio::main]
 async fn main() -> ExitCode {

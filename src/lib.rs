@@ -27,8 +27,6 @@ mod response_guard;
 mod result_ext;
 mod retry;
 mod runtime;
-#[cfg(feature = "sandbox")]
-pub mod sandbox;
 mod secret;
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -97,6 +97,7 @@ pub(crate) fn check_gate(name: &str, gate: &ActionGate) -> Result<()> {
         action: name.to_string(),
         reason: gate.reason.clone(),
         code: gate.code.clone(),
+        blockers: Vec::new(),
     })))
 }
 

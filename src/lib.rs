@@ -3,14 +3,21 @@
 #![deny(missing_docs)]
 
 mod billing;
+mod cancel;
+mod catalogue;
 mod changes;
 mod client_ext;
 mod config;
+mod confirm;
+mod convert;
+mod deploy;
 mod diagnose;
 mod error;
+mod follow;
 mod gates;
 mod jobs;
 mod legacy;
+mod maintenance;
 #[allow(missing_docs, clippy::all, unused_imports)]
 mod generated {
     include!(concat!(env!("OUT_DIR"), "/client.rs"));
@@ -21,11 +28,13 @@ mod open_enums {
 }
 #[doc(hidden)] // the operation table, for the workspace's sandbox and tests; not a stable API
 pub mod operations;
+mod orders;
 mod paginate;
 mod path_encoding;
 mod power;
 mod quote;
 mod rate_limit;
+mod rebuild;
 mod response_guard;
 mod result_ext;
 mod retry;
@@ -37,12 +46,19 @@ pub mod testing;
 
 pub use billing::{BillingModel, FleetCost, MonthlyCost, OverdueInvoice, cycle_months};
 pub use changes::{OptionValue, ResourceChange};
+pub use cancel::CancelRequest;
+pub use catalogue::ProductCatalogue;
 pub use client_ext::ClientExt;
+pub use confirm::Confirmation;
+pub use deploy::PaygDeploy;
 pub use config::{ClientBuilder, DEFAULT_BASE_URL, DEFAULT_USER_AGENT, ENV_API_KEY, ENV_BASE_URL};
-pub use error::{ActionBlocked, ApiError, DecodeError, Error, ErrorCode, LegacyApiError, Result};
+pub use error::{
+    ActionBlocked, ApiError, DecodeError, Error, ErrorCode, LegacyApiError, QuotaExceeded, Result, Unconfirmed,
+};
 pub use gates::Action;
 pub use generated::{Client, ResponseValue};
 pub use legacy::{LegacyUsagePoint, LegacyVm};
+pub use orders::OrderDraft;
 pub use paginate::{MAX_PAGE_SIZE, Page, paginate};
 pub use power::{PowerAction, PowerOperation, WaitOptions, WaitProgress};
 pub use quote::{CommitOptions, Quote};
@@ -67,4 +83,13 @@ pub mod types {
 /// Builders for each operation's parameters (returned by the `Client` methods).
 pub mod builder {
     pub use crate::generated::builder::*;
+}
+// TEMP-SHIM (not committed): until codegen's limits land.
+mod limits {
+    pub const PAYG_DEPLOYMENT_REQUEST_CPU_CORES_MIN: u64 = 1;
+    pub const PAYG_DEPLOYMENT_REQUEST_CPU_CORES_MAX: u64 = 32;
+    pub const PAYG_DEPLOYMENT_REQUEST_MEMORY_GB_MIN: u64 = 1;
+    pub const PAYG_DEPLOYMENT_REQUEST_MEMORY_GB_MAX: u64 = 256;
+    pub const PAYG_DEPLOYMENT_REQUEST_STORAGE_GB_MIN: u64 = 50;
+    pub const PAYG_DEPLOYMENT_REQUEST_STORAGE_GB_MAX: u64 = 2000;
 }

@@ -203,6 +203,7 @@ pub(crate) fn render(fail: Fail, ctx: &Context<'_>) -> Response {
             timestamp: Some(ctx.timestamp.clone()),
             errors: fail.errors.clone(),
             extensions: fail.extensions.clone(),
+            ..ProblemDetails::default()
         };
         ("application/problem+json", serde_json::to_vec(&body).unwrap_or_default())
     };

@@ -20,6 +20,9 @@ pub struct ActionBlocked {
     pub reason: Option<String>,
     /// The server's machine-readable code, when it gave one.
     pub code: Option<String>,
+    /// PAYG blockers behind a closed deployment or conversion gate, each with its recovery
+    /// ([`PaygBlockerReason::recovery`](types::PaygBlockerReason::recovery)); empty elsewhere.
+    pub blockers: Vec<types::PaygBlockerReason>,
 }
 
 impl std::fmt::Display for ActionBlocked {
@@ -30,6 +33,10 @@ impl std::fmt::Display for ActionBlocked {
         }
         if let Some(reason) = &self.reason {
             write!(f, ": {}", one_line(reason))?;
+        }
+        for (i, blocker) in self.blockers.iter().enumerate() {
+            let lead = if i == 0 { "; blocked by" } else { "," };
+            write!(f, "{lead} {blocker} ({})", blocker.recovery())?;
         }
         Ok(())
     }

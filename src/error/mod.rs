@@ -12,9 +12,11 @@ use crate::rate_limit::parse_retry_after;
 mod code;
 mod convert;
 mod details;
+mod lifecycle;
 
 pub use code::ErrorCode;
 pub use details::{ActionBlocked, ApiError, DecodeError, LegacyApiError};
+pub use lifecycle::{QuotaExceeded, Unconfirmed};
 
 /// `Result` with [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -85,6 +87,12 @@ pub enum Error {
     /// The client is misconfigured (missing API key, bad base URL).
     #[error("configuration error: {0}")]
     Config(String),
+    /// A PAYG request does not fit the account's quota. Nothing was sent.
+    #[error("{0}")]
+    QuotaExceeded(Box<QuotaExceeded>),
+    /// A create may have reached the server but its answer never arrived; it was not resent.
+    #[error("{0}")]
+    Unconfirmed(Box<Unconfirmed>),
 }
 
 fn source_chain(e: &reqwest::Error) -> String {
@@ -150,7 +158,9 @@ impl Error {
             | Error::Blocked(_)
             | Error::WrongBillingModel(_)
             | Error::InvalidOption { .. }
-            | Error::OperationFailed { .. } => false,
+            | Error::OperationFailed { .. }
+            | Error::QuotaExceeded(_)
+            | Error::Unconfirmed(_) => false,
             _ => self.status().is_some_and(|s| matches!(s.as_u16(), 429 | 502 | 503 | 504)),
         }
     }

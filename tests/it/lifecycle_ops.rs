@@ -1,0 +1,164 @@
+//! Every lifecycle operation against its documented fixtures: the request that goes out (method,
+//! path, credentials, the documented body), the typed success value, and each documented error
+//! status as a typed error with its code.
+
+use hostup::types::{
+    CancelType, CancellationStatus, OrderStatus, PaygBlockerReason, PaygDeploymentStatus, PaygLimitType, ServiceType,
+};
+use hostup::{Client, Error, Result};
+use httpmock::prelude::*;
+use serde_json::Value;
+
+use crate::support::*;
+
+const ORDER_ID: &str = "ord_01hxa3b4c5d6e7f8g9h0j1k2m3";
+
+/// `(operationId, method, path, success status)` of every operation the lifecycle area added.
+fn operations() -> Vec<(&'static str, &'static str, String, u16)> {
+    let vps = |tail: &str| format!("/api/v2/vps/{VPS_ID}{tail}");
+    vec![
+        ("getPaygDeploymentOptions", "GET", "/api/v2/vps/payg/deployments".into(), 200),
+        ("createPaygDeployment", "POST", "/api/v2/vps/payg/deployments".into(), 200),
+        ("getPaygLimits", "GET", "/api/v2/vps/payg/limits".into(), 200),
+        ("requestPaygLimitIncrease", "POST", "/api/v2/vps/payg/limits/requests".into(), 202),
+        ("getCloudConversionEligibility", "GET", vps("/actions/convert-to-cloud"), 200),
+        ("convertVpsToCloud", "POST", vps("/actions/convert-to-cloud"), 200),
+        ("cancelVps", "POST", vps("/actions/cancel"), 200),
+        ("getVpsCancellation", "GET", vps("/cancellation"), 200),
+        ("revokeVpsCancellation", "DELETE", vps("/cancellation"), 200),
+        ("listCancellations", "GET", "/api/v2/cancellations".into(), 200),
+        ("listVpsProducts", "GET", "/api/v2/products/vps".into(), 200),
+        ("listOrders", "GET", "/api/v2/orders".into(), 200),
+        ("createOrder", "POST", "/api/v2/orders".into(), 200),
+        ("getOrder", "GET", format!("/api/v2/orders/{ORDER_ID}"), 200),
+        ("cancelOrder", "POST", format!("/api/v2/orders/{ORDER_ID}/actions/cancel"), 200),
+        ("getVpsMaintenance", "GET", vps("/maintenance"), 200),
+        ("extendVpsMaintenance", "POST", vps("/maintenance/actions/extend"), 200),
+        ("listVpsTemplates", "GET", vps("/templates"), 200),
+        ("rebuildVps", "POST", vps("/actions/rebuild"), 202),
+    ]
+}
+
+fn body<T: serde::de::DeserializeOwned>(id: &str) -> T {
+    serde_json::from_value(fixture_json(&format!("{id}.request"))).unwrap()
+}
+
+/// Calls one operation with its documented request and returns the typed answer as JSON.
+async fn call(client: &Client, id: &str) -> Result<Value> {
+    fn json<T: serde::Serialize>(v: hostup::ResponseValue<T>) -> Value {
+        serde_json::to_value(v.into_inner()).unwrap()
+    }
+    Ok(match id {
+        "getPaygDeploymentOptions" => json(client.get_payg_deployment_options().send().await?),
+        "createPaygDeployment" => json(client.create_payg_deployment().body(body::<hostup::types::PaygDeploymentRequest>(id)).send().await?),
+        "getPaygLimits" => json(client.get_payg_limits().send().await?),
+        "requestPaygLimitIncrease" => json(client.request_payg_limit_increase().body(body::<hostup::types::PaygLimitRequest>(id)).send().await?),
+        "getCloudConversionEligibility" => json(client.get_cloud_conversion_eligibility().id(VPS_ID).send().await?),
+        "convertVpsToCloud" => json(client.convert_vps_to_cloud().id(VPS_ID).send().await?),
+        "cancelVps" => json(client.cancel_vps().id(VPS_ID).body(body::<hostup::types::VpsCancelRequest>(id)).send().await?),
+        "getVpsCancellation" => json(client.get_vps_cancellation().id(VPS_ID).send().await?),
+        "revokeVpsCancellation" => json(client.revoke_vps_cancellation().id(VPS_ID).send().await?),
+        "listCancellations" => json(client.list_cancellations().send().await?),
+        "listVpsProducts" => json(client.list_vps_products().send().await?),
+        "listOrders" => json(client.list_orders().send().await?),
+        "createOrder" => json(client.create_order().body(body::<hostup::types::OrderRequest>(id)).send().await?),
+        "getOrder" => json(client.get_order().id(ORDER_ID).send().await?),
+        "cancelOrder" => json(client.cancel_order().id(ORDER_ID).send().await?),
+        "getVpsMaintenance" => json(client.get_vps_maintenance().id(VPS_ID).send().await?),
+        "extendVpsMaintenance" => json(client.extend_vps_maintenance().id(VPS_ID).body(body::<hostup::types::MaintenanceExtendRequest>(id)).send().await?),
+        "listVpsTemplates" => json(client.list_vps_templates().id(VPS_ID).send().await?),
+        "rebuildVps" => json(client.rebuild_vps().id(VPS_ID).body(body::<hostup::types::RebuildRequest>(id)).send().await?),
+        other => panic!("no call for {other}"),
+    })
+}
+
+fn has_fixture(name: &str) -> bool {
+    std::path::Path::new(&format!("{}/openapi/examples/{name}.json", env!("CARGO_MANIFEST_DIR"))).exists()
+}
+
+#[tokio::test]
+async fn every_lifecycle_operation_sends_its_documented_request_and_decodes_its_answer() {
+    for (id, method, path, status) in operations() {
+        let server = MockServer::start_async().await;
+        let with_body = has_fixture(&format!("{id}.request"));
+        let public = id == "listVpsProducts";
+        let mock = server
+            .mock_async(|when, then| {
+                let mut when = when.method(method).path(path.as_str()).header_missing("api-version");
+                when = if public {
+                    when.header_missing("authorization")
+                } else {
+                    when.header("authorization", format!("Bearer {KEY}"))
+                };
+                if with_body {
+                    when.json_body(fixture_json(&format!("{id}.request")));
+                }
+                then.status(status).header("content-type", "application/json").body(fixture(&format!("{id}.{status}")));
+            })
+            .await;
+        let answer = call(&client(&server.base_url()), id).await.unwrap_or_else(|e| panic!("{id}: {e}"));
+        mock.assert_async().await;
+        // Every documented field survives the typed round trip.
+        let documented = fixture_json(&format!("{id}.{status}"));
+        for (key, value) in documented.as_object().unwrap() {
+            if !value.is_null() {
+                assert_eq!(answer.get(key), Some(value), "{id}: field {key}");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_documented_error_status_is_a_typed_error_with_its_code() {
+    for (id, method, path, _) in operations() {
+        for status in [400u16, 401, 403, 404, 409, 429, 500] {
+            let name = format!("{id}.{status}");
+            if !has_fixture(&name) {
+                continue;
+            }
+            let server = MockServer::start_async().await;
+            server
+                .mock_async(|when, then| {
+                    when.method(method).path(path.as_str());
+                    then.status(status).header("content-type", "application/problem+json").header("retry-after", "0").body(fixture(&name));
+                })
+                .await;
+            let retry = hostup::RetryPolicy::disabled();
+            let err = call(&client_with(&server.base_url(), retry), id).await.unwrap_err();
+            let Error::Api(api) = &err else { panic!("{name}: {err:?}") };
+            assert_eq!(api.status.as_u16(), status, "{name}");
+            let code = fixture_json(&name)["code"].as_str().unwrap().to_string();
+            assert_eq!(err.code().unwrap().as_str(), code, "{name}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn typed_values_of_the_lifecycle_answers() {
+    let options: hostup::types::PaygDeploymentOptions = serde_json::from_value(fixture_json("getPaygDeploymentOptions.200")).unwrap();
+    assert!(options.actions.can_deploy.allowed);
+    assert_eq!(options.defaults.region_id, "stockholm");
+    assert_eq!(options.pricing.cpu_per_core_hour, 0.12);
+    assert_eq!(options.limits.unwrap().storage_gb.unwrap().min, Some(50));
+    let created: hostup::types::PaygDeployment = serde_json::from_value(fixture_json("createPaygDeployment.200")).unwrap();
+    assert_eq!(created.status, PaygDeploymentStatus::Provisioning);
+    let limits: hostup::types::PaygLimits = serde_json::from_value(fixture_json("getPaygLimits.200")).unwrap();
+    assert_eq!((limits.remaining.cpu_cores, limits.max.instance_count), (12, 10));
+    let check: hostup::types::CloudConversionEligibility =
+        serde_json::from_value(fixture_json("getCloudConversionEligibility.200")).unwrap();
+    assert_eq!(check.blocker_reasons, [PaygBlockerReason::NotVerified, PaygBlockerReason::NoCloudAccess]);
+    let status: hostup::types::VpsCancellation = serde_json::from_value(fixture_json("getVpsCancellation.200")).unwrap();
+    assert_eq!((status.status, status.cancel_type), (Some(CancellationStatus::Scheduled), Some(CancelType::EndOfPeriod)));
+    let none: hostup::types::VpsCancellation = serde_json::from_value(serde_json::json!({"status": "none"})).unwrap();
+    assert!(!none.exists() && !none.is_revokable());
+    let list: hostup::types::CancellationList = serde_json::from_value(fixture_json("listCancellations.200")).unwrap();
+    assert_eq!(list.cancellations[0].type_, ServiceType::SharedHosting);
+    assert!(list.cancellations[0].vps_cancellation().is_none());
+    assert!(list.cancellations[1].vps_cancellation().unwrap().is_revokable());
+    let order: hostup::types::Order = serde_json::from_value(fixture_json("createOrder.200")).unwrap();
+    assert_eq!(order.status, Some(OrderStatus::Pending));
+    assert_eq!(order.payment_url("https://cloud.hostup.se").as_deref(), Some("https://cloud.hostup.se/billing?invoice=202600001"));
+    let pending: hostup::types::PaygPendingLimitRequest =
+        serde_json::from_value(serde_json::json!({"id": "payglim_1", "limitType": "gpuCount", "currentLimit": 0, "requestedLimit": 1})).unwrap();
+    assert_eq!(pending.limit_type, PaygLimitType::Other("gpuCount".into()), "new quota keys still decode");
+}

@@ -109,7 +109,8 @@ async fn every_operation_answers_in_the_documented_shape() {
     let all: BTreeSet<&str> = OPERATIONS.iter().map(|op| op.id).collect();
     assert_eq!(answered, all, "operations not exercised");
     // The docs show `result: null` on a queued operation; the typed decode cannot tell.
-    let accepted = exchanges.iter().find(|e| e.operation.as_deref() == Some("restartVps")).unwrap().json().unwrap();
+    let accepted =
+        exchanges.iter().find(|e| e.operation.as_deref() == Some("restartVps")).unwrap().json().unwrap();
     assert_eq!(accepted["operation"].get("result"), Some(&serde_json::Value::Null));
     assert_eq!(assert_bodies_match_the_spec(&exchanges), exchanges.len());
 }

@@ -12,7 +12,6 @@ use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{JsonType, ValidationError, Validator};
 use serde_json::{Map, Value, json};
 
-
 /// JSON Schema dialect the converted schemas are validated with.
 const DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";
 

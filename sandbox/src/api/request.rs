@@ -119,7 +119,8 @@ pub(crate) fn validate<'a>(
 
 fn read_body(api: &Api, op: &Operation, raw: &[u8], errors: &mut Vec<FieldError>) -> Result<Value, Fail> {
     let Some(spec) = &op.body else { return Ok(Value::Null) };
-    if raw.iter().all(u8::is_ascii_whitespace) {
+    // Only a missing body is no body; whitespace alone is a body that is not JSON.
+    if raw.is_empty() {
         if spec.required {
             errors.push(field("", "missing_required", "A JSON body is required."));
         }

@@ -136,11 +136,13 @@ fn offered_cycle(pointer: &str, cycle: &str) -> Result<BillingCycle, Fail> {
     let cycle = BillingCycle::from(cycle);
     match catalog::cycle_terms(&cycle) {
         Some(_) => Ok(cycle),
-        None => Err(Fail::invalid(
-            pointer,
+        // A well-formed request that this VPS's offer refuses: a conflict with its state.
+        None => Err(Fail::conflict(
             "cycle_not_offered",
-            format!("`{}` is not offered for this VPS.", cycle.as_str()),
-        )),
+            "Billing cycle not offered",
+            format!("`{}` is not offered for this VPS (see GET actions/billing-cycle).", cycle.as_str()),
+        )
+        .with("pointer", pointer)),
     }
 }
 
@@ -189,14 +191,15 @@ fn upgrade(shared: &Shared, call: &Call<'_>) -> Reply {
     let mut state = shared.lock();
     let vps = find_mut(&mut state, call.param("id"))?;
     let gate = gates::can_upgrade(vps);
-    let Some(plan) = PLANS.iter().find(|p| p.slug == request.product_slug) else {
+    let Some(plan) = PLANS.iter().find(|p| p.slug == request.product_slug.as_str()) else {
         let known: Vec<&str> = PLANS.iter().map(|p| p.slug).collect();
         let detail = format!("No plan {:?} (plans: {}).", request.product_slug, known.join(", "));
-        return Err(Fail::invalid("/productSlug", "unknown_product", detail));
+        return Err(Fail::not_found(detail));
     };
     if gate.allowed && plan.monthly_sek <= vps.plan.monthly_sek {
         let detail = format!("{} is not larger than the current plan {}.", plan.slug, vps.plan.slug);
-        return Err(Fail::invalid("/productSlug", "not_an_upgrade", detail));
+        // A refusal by the VPS's current plan, not by the request's shape.
+        return Err(Fail::conflict("not_an_upgrade", "Not an upgrade", detail));
     }
     let cycle = match &request.billing_cycle {
         Some(cycle) => offered_cycle("/billingCycle", &cycle.to_string())?,

@@ -168,7 +168,11 @@ fn power(shared: &Shared, call: &Call<'_>) -> Reply {
     };
     let mut state = shared.lock();
     let vps = state.by_vmid(vmid).ok_or_else(|| unknown_vm(vmid))?;
-    ensure(gate_name(verb), gates::power_gate(vps, gate_name(verb)), true)?;
+    // The legacy API has no 409: it refuses what the state does not allow as BAD_REQUEST.
+    ensure(gate_name(verb), gates::power_gate(vps, gate_name(verb)), true).map_err(|mut refused| {
+        refused.status = axum::http::StatusCode::BAD_REQUEST;
+        refused
+    })?;
     let vps_id = vps.id.clone();
     let millis = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis());
     let job =

@@ -176,7 +176,7 @@ fn configure(shared: &Shared, call: &Call<'_>) -> Reply {
     ensure("canCommit", gates::can_configure(vps), false)?;
     clear_invoices(vps, request.cancel_existing_invoice == Some(true))?;
     vps.options.extend(changes);
-    let invoice = (price.amount > 0.0).then(|| paid_invoice(&shared, price.amount, vps.currency));
+    let invoice = (price.amount > 0.0).then(|| paid_invoice(shared, price.amount, vps.currency));
     ok(&ResourceChangeResult {
         dry_run: Some(false),
         price_change: Some(price),
@@ -229,7 +229,7 @@ fn upgrade(shared: &Shared, call: &Call<'_>) -> Reply {
         clear_invoices(vps, request.cancel_existing_invoice == Some(true))?;
         target.invoices = vps.invoices.clone();
         *vps = target.clone();
-        let invoice = (price.amount > 0.0).then(|| paid_invoice(&shared, price.amount, vps.currency));
+        let invoice = (price.amount > 0.0).then(|| paid_invoice(shared, price.amount, vps.currency));
         result.payment_invoice = invoice.and_then(as_object);
     }
     let mut body = json!(result);
@@ -286,7 +286,7 @@ fn renew(shared: &Shared, call: &Call<'_>) -> Reply {
         renewal_scheduled: true,
         new_expires_at: Some(iso(vps.next_due)),
         billing: RenewBilling { amount: Some(amount), currency_code: vps.currency.into() },
-        renewal_invoice: Some(paid_invoice(&shared, amount, vps.currency)),
+        renewal_invoice: Some(paid_invoice(shared, amount, vps.currency)),
         invoice_lookup_pending: Some(false),
     })
 }

@@ -3,6 +3,7 @@
 
 mod billing;
 mod changes;
+mod clock;
 mod config;
 mod diagnose;
 mod error;
@@ -20,7 +21,7 @@ pub mod operations;
 mod paginate;
 mod path_encoding;
 mod power;
-pub mod rate_limit;
+mod rate_limit;
 mod response_guard;
 mod result_ext;
 pub mod retry;
@@ -34,7 +35,9 @@ pub mod testing;
 pub use billing::{BillingModel, FleetCost, MonthlyCost, OverdueInvoice, cycle_months};
 pub use changes::{CommitOptions, Quote, ResourceChange};
 pub use config::{ClientBuilder, DEFAULT_BASE_URL, DEFAULT_USER_AGENT, ENV_API_KEY, ENV_BASE_URL};
-pub use error::{ActionBlocked, ApiError, DecodeError, Error, ErrorCode, LegacyApiError, Result};
+pub use error::{
+    ActionBlocked, ApiError, DecodeError, Error, ErrorCode, LegacyApiError, Result, TransportError,
+};
 pub use gates::Action;
 pub use generated::{Client, ResponseValue};
 pub use legacy::{LegacyUsagePoint, LegacyVm};

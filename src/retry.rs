@@ -25,7 +25,10 @@ use reqwest::StatusCode;
 /// The longest any duration setting is taken to be: longer ones are clamped to it.
 const LONGEST: Duration = Duration::from_secs(100 * 365 * 86_400);
 
-/// How often and how long the client retries. See the [module docs](self) for what is retried.
+/// How often and how long the client retries. GETs and `dryRun: true` previews are retried after
+/// timeouts and 502/503/504; other POSTs only when nothing was sent (connection refused) or on a 429.
+/// Retries of failures draw on a budget shared by the client's clones (see
+/// [`with_retry_budget`](Self::with_retry_budget)).
 ///
 /// ```
 /// use std::time::Duration;

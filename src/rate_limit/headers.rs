@@ -12,6 +12,7 @@ use crate::clock::{system_time, unix_ms};
 
 /// The rate-limit budget the server reported on its latest response.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RateLimit {
     /// Requests allowed in the window (`X-RateLimit-Limit`).
     pub limit: Option<u64>,

@@ -1,0 +1,14 @@
+//! The embedded sandbox (`hostup_sandbox`), driven through the typed client: every operation,
+//! the stateful flows, credentials and the budget, and each fault knob. Every body the sandbox
+//! sends is also checked against the spec's schemas with the xtask's validator.
+
+#[path = "sandbox/access.rs"]
+mod access;
+#[path = "sandbox/faults.rs"]
+mod faults;
+#[path = "sandbox/flows.rs"]
+mod flows;
+#[path = "sandbox/operations.rs"]
+mod operations;
+#[path = "sandbox/support.rs"]
+mod support;

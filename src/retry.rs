@@ -102,8 +102,10 @@ impl RetryPolicy {
         self
     }
 
-    /// Whether retries of failures draw on the client's shared retry budget (default: yes). See the
-    /// [module docs](self).
+    /// Whether retries of failures draw on the client's shared retry budget (default: yes): every
+    /// call adds a tenth of a retry to it, up to a reserve of ten, and each retry of a failure (a
+    /// 429 excepted) takes one. Isolated failures are retried; under a storm of failures the client
+    /// sends about 1.1 requests per call instead of `max_attempts`.
     pub fn with_retry_budget(mut self, budgeted: bool) -> Self {
         self.budgeted = budgeted;
         self

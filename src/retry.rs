@@ -38,6 +38,7 @@ const LONGEST: Duration = Duration::from_secs(100 * 365 * 86_400);
 /// assert_eq!(policy.max_attempts(), 5);
 /// ```
 #[derive(Clone, Debug, PartialEq)]
+#[must_use]
 pub struct RetryPolicy {
     max_attempts: u32,
     initial_backoff: Duration,

@@ -184,12 +184,12 @@ pub(crate) async fn deploy(client: &Client, request: &PaygDeploy, wait: WaitOpti
     Ok(client.get_vps_details().id(created.vps_id.as_str()).send().await?.into_inner())
 }
 
-/// A failure after which the request may have been carried out: no answer (a timeout, a broken
-/// connection, not a refused one), a gateway error, or a success body that did not decode.
+/// A failure after which the deployment may exist: no answer (a timeout, a broken connection,
+/// not a refused one), a gateway error, or a success body that did not decode. A 4xx or 500 with
+/// Problem Details is the server saying it did not create it.
 fn may_have_reached_the_server(e: &Error) -> bool {
     match e {
-        Error::Transport(t) => !t.is_connect(),
-        Error::Timeout(_) => true,
+        Error::Transport(_) | Error::Timeout(_) => e.may_have_reached_server(),
         Error::Decode(d) => d.status.is_none_or(|s| s.is_success()),
         _ => e.status().is_some_and(|s| matches!(s.as_u16(), 502..=504)),
     }

@@ -7,6 +7,7 @@ mod cancel;
 mod catalogue;
 mod changes;
 mod client_ext;
+mod clock;
 mod config;
 mod confirm;
 mod convert;
@@ -53,7 +54,8 @@ pub use confirm::Confirmation;
 pub use deploy::PaygDeploy;
 pub use config::{ClientBuilder, DEFAULT_BASE_URL, DEFAULT_USER_AGENT, ENV_API_KEY, ENV_BASE_URL};
 pub use error::{
-    ActionBlocked, ApiError, DecodeError, Error, ErrorCode, LegacyApiError, QuotaExceeded, Result, Unconfirmed,
+    ActionBlocked, ApiError, DecodeError, Error, ErrorCode, LegacyApiError, QuotaExceeded, Result, TransportError,
+    Unconfirmed,
 };
 pub use gates::Action;
 pub use generated::{Client, ResponseValue};

@@ -119,7 +119,7 @@ pub(crate) async fn place(client: &Client, draft: &OrderDraft) -> Result<Order> 
     draft.check(&crate::catalogue::read(client).await?)?;
     match client.create_order().body(body).send().await.map_err(Error::from) {
         Ok(order) => Ok(order.into_inner()),
-        Err(e @ (Error::Transport(_) | Error::Timeout(_))) => Err(Error::Unconfirmed(Box::new(Unconfirmed {
+        Err(e @ (Error::Transport(_) | Error::Timeout(_))) if e.may_have_reached_server() => Err(Error::Unconfirmed(Box::new(Unconfirmed {
             what: "order".into(),
             look_for: None,
             attempt_key: Some(draft.attempt_key.clone()),

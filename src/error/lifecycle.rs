@@ -34,7 +34,7 @@ impl std::fmt::Display for QuotaExceeded {
 /// resource may exist. A PAYG deployment is never sent again (it has no idempotency key): look
 /// for it by name. An order may be placed again with the same attempt key: within the hour
 /// HostUp returns the order that attempt created, if it did.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Unconfirmed {
     /// What was asked for (`PAYG deployment`, `order`).

@@ -2,6 +2,7 @@
 
 mod api_shape;
 mod bad_input;
+mod lifecycle_helpers;
 mod lifecycle_ops;
 mod operations;
 mod paths;

@@ -41,8 +41,12 @@ impl CancelRequest {
     /// [`Error::InvalidOption`] naming `reason` or `otherReason` and the bound it breaks.
     pub fn to_body(&self) -> Result<VpsCancelRequest> {
         let reason = self.reason.parse().map_err(|e| invalid("reason", e))?;
-        let other_reason =
-            self.other_reason.as_deref().map(str::parse).transpose().map_err(|e| invalid("otherReason", e))?;
+        let other_reason = self
+            .other_reason
+            .as_deref()
+            .map(str::parse)
+            .transpose()
+            .map_err(|e| invalid("otherReason", e))?;
         Ok(VpsCancelRequest { reason, cancel_type: Some(self.cancel_type.clone()), other_reason })
     }
 }

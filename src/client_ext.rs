@@ -10,8 +10,9 @@ use std::future::Future;
 use futures::Stream;
 
 use crate::types::{
-    BillingCycleChangeResult, BillingCycleChoice, CloudConversionResult, MaintenanceExtendResult, Order, PaygLimitRequestSubmitted,
-    PaygLimitType, PaygResizeResult, VpsCancellation, VpsDetails, VpsStatus, VpsSummary,
+    BillingCycleChangeResult, BillingCycleChoice, CloudConversionResult, MaintenanceExtendResult, Order,
+    PaygLimitRequestSubmitted, PaygLimitType, PaygResizeResult, VpsCancellation, VpsDetails, VpsStatus,
+    VpsSummary,
 };
 use crate::{CancelRequest, Confirmation, OrderDraft, PaygDeploy, ProductCatalogue, WaitOptions};
 use crate::{Client, PowerAction, ResourceChange, Result};
@@ -157,7 +158,11 @@ pub trait ClientExt: sealed::Sealed {
     /// After: [`Error::Unconfirmed`] when the answer never arrived (look for the name; it was not
     /// resent), [`Error::WaitTimeout`] with the last state when the VPS does not run in time.
     #[must_use = "futures do nothing unless awaited"]
-    fn deploy_payg(&self, request: &PaygDeploy, wait: WaitOptions) -> impl Future<Output = Result<VpsDetails>> + Send;
+    fn deploy_payg(
+        &self,
+        request: &PaygDeploy,
+        wait: WaitOptions,
+    ) -> impl Future<Output = Result<VpsDetails>> + Send;
 
     /// Asks for a higher PAYG quota (`limitType`, the new ceiling, a reason of at least 10
     /// characters); the current ceiling is read from the account's limits.
@@ -301,7 +306,11 @@ impl ClientExt for Client {
     ) -> impl Future<Output = Result<BillingCycleChangeResult>> + Send {
         crate::changes::change_billing_cycle(self, vps, cycle, dry_run)
     }
-    fn deploy_payg(&self, request: &PaygDeploy, wait: WaitOptions) -> impl Future<Output = Result<VpsDetails>> + Send {
+    fn deploy_payg(
+        &self,
+        request: &PaygDeploy,
+        wait: WaitOptions,
+    ) -> impl Future<Output = Result<VpsDetails>> + Send {
         crate::deploy::deploy(self, request, wait)
     }
 

@@ -40,6 +40,7 @@ pub struct ClientBuilder {
     api_key: Option<Secret>,
     api_key_source: &'static str,
     api_key_not_unicode: bool,
+    public_only: bool,
     connect_timeout: Duration,
     timeout: Duration,
     retry: RetryPolicy,
@@ -57,6 +58,7 @@ impl Default for ClientBuilder {
             api_key: None,
             api_key_source: "",
             api_key_not_unicode: false,
+            public_only: false,
             connect_timeout: Duration::from_secs(10),
             timeout: Duration::from_secs(30),
             retry: RetryPolicy::standard(),
@@ -99,6 +101,20 @@ impl ClientBuilder {
     pub fn api_key(mut self, key: impl Into<Secret>) -> Self {
         self.api_key = Some(key.into());
         self.api_key_source = "the API key given to ClientBuilder::api_key";
+        self
+    }
+
+    /// Allows building without an API key, for the operations the spec marks public
+    /// (`security: []`: the VPS catalogue). Such a client sends no credentials, and every other
+    /// call fails with [`Error::Config`] before sending. A key given or found in the environment
+    /// is still used.
+    ///
+    /// ```
+    /// let client = hostup::Client::builder().public_only().build()?;
+    /// # Ok::<(), hostup::Error>(())
+    /// ```
+    pub fn public_only(mut self) -> Self {
+        self.public_only = true;
         self
     }
 
@@ -158,10 +174,11 @@ impl ClientBuilder {
     /// Builds the client.
     ///
     /// # Errors
-    /// [`Error::Config`] when the API key is missing or empty, or the base URL is invalid or plain
+    /// [`Error::Config`] when the API key is missing (unless [`public_only`](Self::public_only)) or empty, or the base URL is invalid or plain
     /// `http` to a non-loopback host.
     pub fn build(self) -> Result<Client> {
         let key = match &self.api_key {
+            None if self.public_only => None,
             None if self.api_key_not_unicode => {
                 return Err(Error::Config(format!("{ENV_API_KEY} is set but is not valid UTF-8")));
             }
@@ -174,7 +191,7 @@ impl ClientBuilder {
                 let source = if self.api_key_source.is_empty() { ENV_API_KEY } else { self.api_key_source };
                 return Err(Error::Config(format!("{source} is empty")));
             }
-            Some(key) => key.clone(),
+            Some(key) => Some(key.clone()),
         };
         let raw_url = self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL);
         let base_url = check_base_url(raw_url, self.allow_insecure_http, self.base_url_source)?;

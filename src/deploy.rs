@@ -73,15 +73,37 @@ impl PaygDeploy {
     /// the options) or the regions on offer; [`Error::Blocked`] for the `canDeploy` gate with the
     /// access blockers and their recovery; [`Error::QuotaExceeded`] naming the quota key, what is
     /// needed and what remains.
-    pub fn check(&self, options: &PaygDeploymentOptions, limits: &PaygLimits) -> Result<PaygDeploymentRequest> {
+    pub fn check(
+        &self,
+        options: &PaygDeploymentOptions,
+        limits: &PaygLimits,
+    ) -> Result<PaygDeploymentRequest> {
         let spec = [
-            ("cpuCores", self.cpu_cores, PAYG_DEPLOYMENT_REQUEST_CPU_CORES_MIN, PAYG_DEPLOYMENT_REQUEST_CPU_CORES_MAX),
-            ("memoryGb", self.memory_gb, PAYG_DEPLOYMENT_REQUEST_MEMORY_GB_MIN, PAYG_DEPLOYMENT_REQUEST_MEMORY_GB_MAX),
-            ("storageGb", self.storage_gb, PAYG_DEPLOYMENT_REQUEST_STORAGE_GB_MIN, PAYG_DEPLOYMENT_REQUEST_STORAGE_GB_MAX),
+            (
+                "cpuCores",
+                self.cpu_cores,
+                PAYG_DEPLOYMENT_REQUEST_CPU_CORES_MIN,
+                PAYG_DEPLOYMENT_REQUEST_CPU_CORES_MAX,
+            ),
+            (
+                "memoryGb",
+                self.memory_gb,
+                PAYG_DEPLOYMENT_REQUEST_MEMORY_GB_MIN,
+                PAYG_DEPLOYMENT_REQUEST_MEMORY_GB_MAX,
+            ),
+            (
+                "storageGb",
+                self.storage_gb,
+                PAYG_DEPLOYMENT_REQUEST_STORAGE_GB_MIN,
+                PAYG_DEPLOYMENT_REQUEST_STORAGE_GB_MAX,
+            ),
         ];
         for (key, value, min, max) in spec {
             if !(min..=max).contains(&value) {
-                return Err(crate::cancel::invalid(key, format!("{value} is outside {min} to {max}, the API's bounds")));
+                return Err(crate::cancel::invalid(
+                    key,
+                    format!("{value} is outside {min} to {max}, the API's bounds"),
+                ));
             }
         }
         let name = self.name.parse().map_err(|e| crate::cancel::invalid("name", e))?;
@@ -107,7 +129,12 @@ impl PaygDeploy {
         for (limit_type, requested, remaining, max) in quota {
             let requested = i64::try_from(requested).unwrap_or(i64::MAX);
             if requested > remaining {
-                return Err(Error::QuotaExceeded(Box::new(QuotaExceeded { limit_type, requested, remaining, max })));
+                return Err(Error::QuotaExceeded(Box::new(QuotaExceeded {
+                    limit_type,
+                    requested,
+                    remaining,
+                    max,
+                })));
             }
         }
         Ok(PaygDeploymentRequest {

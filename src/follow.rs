@@ -67,14 +67,18 @@ pub(crate) async fn until_running(
                 Ok(status) => {
                     let status = status.into_inner();
                     let state = status.power_state.clone();
-                    last = format!("powerState {}", state.as_ref().map_or("unknown".into(), |s| s.to_string()));
+                    last =
+                        format!("powerState {}", state.as_ref().map_or("unknown".into(), |s| s.to_string()));
                     match state {
                         Some(PowerState::Running) if until == Until::Running || seen_other || job_done => {
                             return Ok(status);
                         }
                         Some(PowerState::Error) => {
                             let job_id = job_id.unwrap_or_else(|| vps_id.to_string());
-                            return Err(Error::OperationFailed { job_id, detail: "the VPS reports powerState error".into() });
+                            return Err(Error::OperationFailed {
+                                job_id,
+                                detail: "the VPS reports powerState error".into(),
+                            });
                         }
                         Some(PowerState::Running | PowerState::Unknown | PowerState::NotReported) | None => {}
                         Some(_) => seen_other = true,

@@ -46,16 +46,16 @@ mod secret;
 pub mod testing;
 
 pub use billing::{BillingModel, FleetCost, MonthlyCost, OverdueInvoice, cycle_months};
-pub use changes::{OptionValue, ResourceChange};
 pub use cancel::CancelRequest;
 pub use catalogue::ProductCatalogue;
+pub use changes::{OptionValue, ResourceChange};
 pub use client_ext::ClientExt;
+pub use config::{ClientBuilder, DEFAULT_BASE_URL, DEFAULT_USER_AGENT, ENV_API_KEY, ENV_BASE_URL};
 pub use confirm::Confirmation;
 pub use deploy::PaygDeploy;
-pub use config::{ClientBuilder, DEFAULT_BASE_URL, DEFAULT_USER_AGENT, ENV_API_KEY, ENV_BASE_URL};
 pub use error::{
-    ActionBlocked, ApiError, DecodeError, Error, ErrorCode, LegacyApiError, QuotaExceeded, Result, TransportError,
-    Unconfirmed,
+    ActionBlocked, ApiError, DecodeError, Error, ErrorCode, LegacyApiError, QuotaExceeded, Result,
+    TransportError, Unconfirmed,
 };
 pub use gates::Action;
 pub use generated::{Client, ResponseValue};

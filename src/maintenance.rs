@@ -34,7 +34,11 @@ impl VpsMaintenance {
 }
 
 /// Extends one deadline after the `canExtendMaintenance` gate and the deadline's policy.
-pub(crate) async fn extend(client: &Client, vps_id: &str, deadline_id: &str) -> Result<MaintenanceExtendResult> {
+pub(crate) async fn extend(
+    client: &Client,
+    vps_id: &str,
+    deadline_id: &str,
+) -> Result<MaintenanceExtendResult> {
     let details = client.get_vps_details().id(vps_id).send().await?.into_inner();
     details.ensure_allowed(Action::ExtendMaintenance)?;
     let state = client.get_vps_maintenance().id(vps_id).send().await?.into_inner();

@@ -15,6 +15,13 @@ pub struct OperationSpec {
     pub legacy_auth: bool,
     /// The API scopes the key needs.
     pub scopes: &'static [&'static str],
+    /// True for an operation that takes no credentials (`security: []`, the public catalogue): no
+    /// key is sent, and a client built without one may call it.
+    pub public: bool,
+    /// The request-body field holding the operation's documented idempotency key
+    /// (`x-hostup-idempotency-key`: `attemptKey` on orders). A request that carries one may be sent
+    /// again: the server answers a repeat with the first result.
+    pub idempotency_key: Option<&'static str>,
 }
 
 include!(concat!(env!("OUT_DIR"), "/operations.rs"));

@@ -78,8 +78,12 @@ impl OrderDraft {
                 return Err(crate::cancel::invalid(&key, format!("plan {slug} is not available to order")));
             }
             let wanted = crate::types::BillingCycle::from(cycle.to_string().as_str());
-            let offered: Vec<String> =
-                product.prices().iter().filter_map(|p| p.billing_cycle.as_ref()).map(|c| c.to_string()).collect();
+            let offered: Vec<String> = product
+                .prices()
+                .iter()
+                .filter_map(|p| p.billing_cycle.as_ref())
+                .map(|c| c.to_string())
+                .collect();
             if !product.billing_cycles.is_empty() && !offered.contains(&wanted.to_string()) {
                 return Err(crate::cancel::invalid(
                     &format!("items[{i}].billingCycle"),
@@ -119,12 +123,14 @@ pub(crate) async fn place(client: &Client, draft: &OrderDraft) -> Result<Order> 
     draft.check(&crate::catalogue::read(client).await?)?;
     match client.create_order().body(body).send().await.map_err(Error::from) {
         Ok(order) => Ok(order.into_inner()),
-        Err(e @ (Error::Transport(_) | Error::Timeout(_))) if e.may_have_reached_server() => Err(Error::Unconfirmed(Box::new(Unconfirmed {
-            what: "order".into(),
-            look_for: None,
-            attempt_key: Some(draft.attempt_key.clone()),
-            source: e,
-        }))),
+        Err(e @ (Error::Transport(_) | Error::Timeout(_))) if e.may_have_reached_server() => {
+            Err(Error::Unconfirmed(Box::new(Unconfirmed {
+                what: "order".into(),
+                look_for: None,
+                attempt_key: Some(draft.attempt_key.clone()),
+                source: e,
+            })))
+        }
         Err(e) => Err(e),
     }
 }
@@ -134,6 +140,10 @@ impl Order {
     /// clients), resolved against `base_url` when relative.
     pub fn payment_url(&self, base_url: &str) -> Option<String> {
         let url = self.invoice.as_ref().and_then(|i| i.payment_url.clone()).or(self.checkout_url.clone())?;
-        if url.starts_with('/') { Some(format!("{}{url}", base_url.trim_end_matches('/'))) } else { Some(url) }
+        if url.starts_with('/') {
+            Some(format!("{}{url}", base_url.trim_end_matches('/')))
+        } else {
+            Some(url)
+        }
     }
 }

@@ -29,9 +29,8 @@ const API_VERSION: HeaderName = HeaderName::from_static("api-version");
 pub struct Runtime(Arc<Shared>);
 
 struct Shared {
-    api_key: Secret,
-    bearer: HeaderValue,
-    legacy_key: HeaderValue,
+    /// `None` for a client built for the public operations only.
+    credentials: Option<Credentials>,
     user_agent: HeaderValue,
     retry: RetryPolicy,
     retry_budget: RetryBudget,
@@ -41,10 +40,17 @@ struct Shared {
     base_url: Url,
 }
 
+/// The API key and the two headers made from it.
+struct Credentials {
+    api_key: Secret,
+    bearer: HeaderValue,
+    legacy_key: HeaderValue,
+}
+
 impl std::fmt::Debug for Runtime {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Runtime")
-            .field("api_key", &self.0.api_key)
+            .field("api_key", &self.0.credentials.as_ref().map(|c| &c.api_key))
             .field("retry", &self.0.retry)
             .field("max_body_bytes", &self.0.max_body_bytes)
             .finish_non_exhaustive()
@@ -52,8 +58,9 @@ impl std::fmt::Debug for Runtime {
 }
 
 impl Runtime {
+    /// `api_key: None` makes a client for the public operations only (`security: []`).
     pub(crate) fn new(
-        api_key: Secret,
+        api_key: Option<Secret>,
         user_agent: &str,
         retry: RetryPolicy,
         max_body_bytes: usize,
@@ -66,10 +73,16 @@ impl Runtime {
             header.set_sensitive(true);
             Ok::<_, Error>(header)
         };
+        let credentials = match api_key {
+            Some(api_key) => Some(Credentials {
+                bearer: sensitive(format!("Bearer {}", api_key.expose()))?,
+                legacy_key: sensitive(api_key.expose().to_string())?,
+                api_key,
+            }),
+            None => None,
+        };
         Ok(Runtime(Arc::new(Shared {
-            bearer: sensitive(format!("Bearer {}", api_key.expose()))?,
-            legacy_key: sensitive(api_key.expose().to_string())?,
-            api_key,
+            credentials,
             user_agent: HeaderValue::from_str(user_agent)
                 .map_err(|_| Error::Config(format!("invalid user agent {user_agent:?}")))?,
             governor: Governor::new(retry.max_retry_after()),
@@ -118,10 +131,17 @@ impl ClientHooks<Runtime> for Client {
         // progenitor adds the spec's version as `api-version`; HostUp documents no such header.
         headers.remove(API_VERSION);
         headers.insert(USER_AGENT, shared.user_agent.clone());
-        if op.legacy_auth {
-            headers.insert(X_API_KEY, shared.legacy_key.clone());
-        } else {
-            headers.insert(AUTHORIZATION, shared.bearer.clone());
+        // A public operation gets no credentials; any other needs them, and is refused here,
+        // before sending, by a client built without a key.
+        match (&shared.credentials, op.public) {
+            (_, true) => {}
+            (None, false) => return Err(progenitor_client::Error::Custom(missing_key(op))),
+            (Some(c), false) if op.legacy_auth => {
+                headers.insert(X_API_KEY, c.legacy_key.clone());
+            }
+            (Some(c), false) => {
+                headers.insert(AUTHORIZATION, c.bearer.clone());
+            }
         }
         Ok(())
     }
@@ -163,6 +183,16 @@ fn check_origin(base: &Url, actual: &Url) -> std::result::Result<(), String> {
     ))
 }
 
+/// Why a client without a key refuses an operation (becomes [`Error::Config`]).
+fn missing_key(op: &OperationSpec) -> String {
+    format!(
+        "{} needs an API key, and this client was built without one (for the public operations only); \
+         set {} or call ClientBuilder::api_key",
+        op.id,
+        crate::ENV_API_KEY
+    )
+}
+
 /// Proves that the ids in a request's path stayed inside their segments: same segment count as the
 /// template, literal segments unchanged, no empty id. (`..` and `.` ids are collapsed by URL
 /// parsing, which this catches.)
@@ -187,8 +217,11 @@ fn check_path(base_path: &str, op: &OperationSpec, actual: &str) -> std::result:
 
 /// Whether this request can be sent again without changing anything twice. (Body sniffing for
 /// `dryRun` until the operation table says which operations honour it.)
-fn replay_safe(_op: &OperationSpec, request: &reqwest::Request) -> bool {
+fn replay_safe(op: &OperationSpec, request: &reqwest::Request) -> bool {
     if request.method() == Method::GET || request.method() == Method::HEAD {
+        return true;
+    }
+    if carries_idempotency_key(op, request) {
         return true;
     }
     #[derive(serde::Deserialize)]
@@ -201,6 +234,15 @@ fn replay_safe(_op: &OperationSpec, request: &reqwest::Request) -> bool {
         .and_then(|b| b.as_bytes())
         .and_then(|bytes| serde_json::from_slice::<Probe>(bytes).ok())
         .is_some_and(|p| p.dry_run == Some(true))
+}
+
+/// True when the operation documents an idempotency key and the body carries a non-empty one:
+/// the server answers a repeat with the first result (`attemptKey` on orders, one-hour window).
+fn carries_idempotency_key(op: &OperationSpec, request: &reqwest::Request) -> bool {
+    let Some(field) = op.idempotency_key else { return false };
+    let body = request.body().and_then(|b| b.as_bytes());
+    let value = body.and_then(|bytes| serde_json::from_slice::<serde_json::Value>(bytes).ok());
+    value.as_ref().and_then(|v| v.get(field)).and_then(|v| v.as_str()).is_some_and(|key| !key.is_empty())
 }
 
 /// How one attempt ended.
@@ -350,7 +392,7 @@ fn respond(shared: &Shared, outcome: Attempt, legacy: bool, replay_safe: bool) -
                 tracing::Span::current().record("request_id", id.as_str());
             }
             tracing::debug!(status = status.as_u16(), "response");
-            let key = shared.api_key.expose();
+            let key = shared.credentials.as_ref().map_or("", |c| c.api_key.expose());
             let response = response_guard::finish(
                 status,
                 headers,
@@ -389,7 +431,16 @@ mod tests {
     use super::*;
 
     fn op(path: &'static str) -> OperationSpec {
-        OperationSpec { id: "x", name: "x", method: "GET", path, legacy_auth: false, scopes: &[] }
+        OperationSpec {
+            id: "x",
+            name: "x",
+            method: "GET",
+            path,
+            legacy_auth: false,
+            scopes: &[],
+            public: false,
+            idempotency_key: None,
+        }
     }
 
     #[test]

@@ -22,6 +22,11 @@ pub struct OperationRow {
     pub legacy_auth: bool,
     /// Scopes from `x-required-scopes`.
     pub scopes: Vec<String>,
+    /// True when the operation says `security: []`: it takes no credentials at all.
+    pub public: bool,
+    /// The request-body field of a documented idempotency key (`x-hostup-idempotency-key`): a
+    /// request carrying one may be sent again (`attemptKey` on orders).
+    pub idempotency_key: Option<String>,
 }
 
 /// Collects every operation, failing on one without an operationId.
@@ -45,6 +50,8 @@ pub fn collect(spec: &Value) -> Result<Vec<OperationRow>, String> {
                 .and_then(Value::as_array)
                 .map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_owned)).collect())
                 .unwrap_or_default();
+            let public = op.get("security").and_then(Value::as_array).is_some_and(|s| s.is_empty());
+            let idempotency_key = idempotency_key(spec, op).map_err(|e| format!("{id}: {e}"))?;
             rows.push(OperationRow {
                 id: id.to_string(),
                 name: snake_case(id),
@@ -52,6 +59,8 @@ pub fn collect(spec: &Value) -> Result<Vec<OperationRow>, String> {
                 path: path.clone(),
                 legacy_auth,
                 scopes,
+                public,
+                idempotency_key,
             });
         }
     }
@@ -75,6 +84,22 @@ pub fn snake_case(id: &str) -> String {
     out
 }
 
+/// `x-hostup-idempotency-key: <field>`, which must name a property of the JSON request body.
+fn idempotency_key(spec: &Value, op: &Value) -> Result<Option<String>, String> {
+    let Some(field) = op.get("x-hostup-idempotency-key") else { return Ok(None) };
+    let field = field.as_str().ok_or("x-hostup-idempotency-key must name a request-body field")?;
+    let mut schema = op.pointer("/requestBody/content/application~1json/schema");
+    if let Some(target) = schema.and_then(|s| s.get("$ref")).and_then(Value::as_str) {
+        schema = spec.pointer(target.trim_start_matches('#'));
+    }
+    if schema.and_then(|s| s.pointer(&format!("/properties/{field}"))).is_none() {
+        return Err(format!(
+            "x-hostup-idempotency-key names {field:?}, which the JSON request body does not declare"
+        ));
+    }
+    Ok(Some(field.to_string()))
+}
+
 fn uses_legacy(security: Option<&Value>) -> bool {
     security
         .and_then(Value::as_array)
@@ -84,7 +109,11 @@ fn uses_legacy(security: Option<&Value>) -> bool {
 /// Renders the table as `pub(crate) static OPERATIONS: &[OperationSpec]`.
 pub fn render(rows: &[OperationRow]) -> TokenStream {
     let items = rows.iter().map(|r| {
-        let OperationRow { id, name, method, path, legacy_auth, scopes } = r;
+        let OperationRow { id, name, method, path, legacy_auth, scopes, public, idempotency_key } = r;
+        let idempotency_key = match idempotency_key {
+            Some(field) => quote!(Some(#field)),
+            None => quote!(None),
+        };
         quote! {
             OperationSpec {
                 id: #id,
@@ -93,6 +122,8 @@ pub fn render(rows: &[OperationRow]) -> TokenStream {
                 path: #path,
                 legacy_auth: #legacy_auth,
                 scopes: &[#(#scopes),*],
+                public: #public,
+                idempotency_key: #idempotency_key,
             }
         }
     });

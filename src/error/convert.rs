@@ -68,7 +68,8 @@ fn convert<E: ErrorBody>(error: progenitor_client::Error<E>) -> Error {
         }
         P::CommunicationError(e) | P::ResponseBodyError(e) | P::InvalidUpgrade(e) => transport(e),
         P::InvalidRequest(message) => Error::InvalidRequest(message),
-        P::Custom(message) => Error::InvalidRequest(message),
+        // Only the `pre` hook makes these: a call refused for the client's configuration.
+        P::Custom(message) => Error::Config(message),
     }
 }
 

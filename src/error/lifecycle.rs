@@ -58,7 +58,10 @@ impl std::fmt::Display for Unconfirmed {
             )?;
         }
         if let Some(key) = &self.attempt_key {
-            write!(f, "; place it again with attemptKey {key:?} within an hour to get the same order, not a second one")?;
+            write!(
+                f,
+                "; place it again with attemptKey {key:?} within an hour to get the same order, not a second one"
+            )?;
         }
         Ok(())
     }

@@ -43,7 +43,10 @@ async fn deploy_checks_creates_once_and_follows_the_vps_until_it_runs() {
     let seen = server.seen();
     let paths: Vec<_> = seen.iter().map(|s| format!("{} {}", s.method, s.path)).collect();
     assert_eq!(paths.iter().filter(|p| p.starts_with("POST")).count(), 1, "{paths:?}");
-    assert_eq!(body(&seen[2]), json!({"name": "web-01", "cpuCores": 2, "memoryGb": 4, "storageGb": 80, "region": "stockholm"}));
+    assert_eq!(
+        body(&seen[2]),
+        json!({"name": "web-01", "cpuCores": 2, "memoryGb": 4, "storageGb": 80, "region": "stockholm"})
+    );
     assert!(paths[6].ends_with("/details"), "{paths:?}");
 }
 
@@ -70,7 +73,10 @@ async fn a_create_without_an_answer_may_have_been_created_and_is_not_resent() {
         Reply::Close,
     ])
     .await;
-    let err = client(&server.base).deploy_payg(&PaygDeploy::new("web-01", 2, 4, 80), fast_wait()).await.unwrap_err();
+    let err = client(&server.base)
+        .deploy_payg(&PaygDeploy::new("web-01", 2, 4, 80), fast_wait())
+        .await
+        .unwrap_err();
     let Error::Unconfirmed(unconfirmed) = &err else { panic!("{err:?}") };
     assert_eq!(unconfirmed.look_for.as_deref(), Some("web-01"));
     let text = err.to_string();
@@ -80,7 +86,8 @@ async fn a_create_without_an_answer_may_have_been_created_and_is_not_resent() {
 
 #[tokio::test]
 async fn deploy_refusals_name_the_field_the_bound_the_quota_or_the_blocker_and_send_nothing() {
-    let options: hostup::types::PaygDeploymentOptions = serde_json::from_str(&fixture("getPaygDeploymentOptions.200")).unwrap();
+    let options: hostup::types::PaygDeploymentOptions =
+        serde_json::from_str(&fixture("getPaygDeploymentOptions.200")).unwrap();
     let limits: hostup::types::PaygLimits = serde_json::from_str(&fixture("getPaygLimits.200")).unwrap();
     let key_of = |e: Error| match e {
         Error::InvalidOption { key, reason } => format!("{key}: {reason}"),
@@ -98,11 +105,16 @@ async fn deploy_refusals_name_the_field_the_bound_the_quota_or_the_blocker_and_s
     assert!(region.contains("stockholm"), "{region}");
 
     let Err(Error::QuotaExceeded(quota)) = check(PaygDeploy::new("web-01", 13, 4, 80)) else { panic!() };
-    assert_eq!((quota.limit_type.clone(), quota.requested, quota.remaining, quota.max), (PaygLimitType::CpuCores, 13, 12, 16));
+    assert_eq!(
+        (quota.limit_type.clone(), quota.requested, quota.remaining, quota.max),
+        (PaygLimitType::CpuCores, 13, 12, 16)
+    );
     assert!(quota.to_string().contains("limit request"), "{quota}");
     let mut full = limits.clone();
     full.remaining.instance_count = 0;
-    let Err(Error::QuotaExceeded(quota)) = PaygDeploy::new("web-01", 2, 4, 80).check(&options, &full) else { panic!() };
+    let Err(Error::QuotaExceeded(quota)) = PaygDeploy::new("web-01", 2, 4, 80).check(&options, &full) else {
+        panic!()
+    };
     assert_eq!(quota.limit_type, PaygLimitType::VmCount);
 
     let blocked: hostup::types::PaygDeploymentOptions = serde_json::from_str(&with(
@@ -123,19 +135,27 @@ async fn deploy_refusals_name_the_field_the_bound_the_quota_or_the_blocker_and_s
         json(200, &fixture("createPaygDeployment.200")),
     ])
     .await;
-    let err = client(&server.base).deploy_payg(&PaygDeploy::new("web-01", 13, 4, 80), fast_wait()).await.unwrap_err();
+    let err = client(&server.base)
+        .deploy_payg(&PaygDeploy::new("web-01", 13, 4, 80), fast_wait())
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::QuotaExceeded(_)), "{err:?}");
     assert_eq!(server.count(), 2);
 }
 
 #[tokio::test]
 async fn a_limit_request_carries_the_current_ceiling_and_a_long_enough_reason() {
-    let server = ScriptServer::start(vec![json(200, &fixture("getPaygLimits.200")), json(202, &fixture("requestPaygLimitIncrease.202"))]).await;
+    let server = ScriptServer::start(vec![
+        json(200, &fixture("getPaygLimits.200")),
+        json(202, &fixture("requestPaygLimitIncrease.202")),
+    ])
+    .await;
     let client = client(&server.base);
     let short = client.request_payg_limit(PaygLimitType::CpuCores, 32, "more").await.unwrap_err();
     assert!(matches!(&short, Error::InvalidOption { key, .. } if key == "reason"), "{short:?}");
     assert_eq!(server.count(), 0);
-    let filed = client.request_payg_limit(PaygLimitType::CpuCores, 32, "Need capacity for production").await.unwrap();
+    let filed =
+        client.request_payg_limit(PaygLimitType::CpuCores, 32, "Need capacity for production").await.unwrap();
     assert_eq!(filed.id, "payglim_01hxa3b4c5d6e7f8g9h0j1k2m3");
     assert_eq!(
         body(&server.seen()[1]),
@@ -145,7 +165,11 @@ async fn a_limit_request_carries_the_current_ceiling_and_a_long_enough_reason() 
 
 #[tokio::test]
 async fn an_order_is_checked_against_the_catalogue_and_carries_its_attempt_key() {
-    let server = ScriptServer::start(vec![json(200, &fixture("listVpsProducts.200")), json(200, &fixture("createOrder.200"))]).await;
+    let server = ScriptServer::start(vec![
+        json(200, &fixture("listVpsProducts.200")),
+        json(200, &fixture("createOrder.200")),
+    ])
+    .await;
     let client = client(&server.base);
     let draft = OrderDraft::vps("vps-xs", RequestedBillingCycle::Annually);
     let order = client.place_order(&draft).await.unwrap();
@@ -155,10 +179,22 @@ async fn an_order_is_checked_against_the_catalogue_and_carries_its_attempt_key()
     assert_eq!(sent["items"], json!([{"productSlug": "vps-xs", "billingCycle": "annually"}]));
 
     let server = ScriptServer::start(vec![json(200, &fixture("listVpsProducts.200"))]).await;
-    let unknown = hostup_client(&server).place_order(&OrderDraft::vps("vps-xxl", RequestedBillingCycle::Monthly)).await.unwrap_err();
-    assert!(matches!(&unknown, Error::InvalidOption { key, reason } if key == "items[0].productSlug" && reason.contains("vps-xs")), "{unknown:?}");
-    let cycle = hostup_client(&server).place_order(&OrderDraft::vps("vps-xs", RequestedBillingCycle::Triennially)).await.unwrap_err();
-    assert!(matches!(&cycle, Error::InvalidOption { key, .. } if key == "items[0].billingCycle"), "{cycle:?}");
+    let unknown = hostup_client(&server)
+        .place_order(&OrderDraft::vps("vps-xxl", RequestedBillingCycle::Monthly))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&unknown, Error::InvalidOption { key, reason } if key == "items[0].productSlug" && reason.contains("vps-xs")),
+        "{unknown:?}"
+    );
+    let cycle = hostup_client(&server)
+        .place_order(&OrderDraft::vps("vps-xs", RequestedBillingCycle::Triennially))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&cycle, Error::InvalidOption { key, .. } if key == "items[0].billingCycle"),
+        "{cycle:?}"
+    );
     assert!(server.seen().iter().all(|s| s.method == "GET"), "no order was sent");
 }
 
@@ -170,15 +206,28 @@ fn hostup_client(server: &ScriptServer) -> hostup::Client {
 async fn rebuild_needs_a_confirmation_for_this_vps_an_offered_template_and_the_gate() {
     let server = ScriptServer::start(vec![json(200, &fixture("listVpsTemplates.200"))]).await;
     let client = client(&server.base);
-    let other = client.rebuild(VPS_ID, "Debian 12", &Confirmation::destroys("vps_other"), fast_wait()).await.unwrap_err();
+    let other = client
+        .rebuild(VPS_ID, "Debian 12", &Confirmation::destroys("vps_other"), fast_wait())
+        .await
+        .unwrap_err();
     assert!(matches!(other, Error::InvalidRequest(_)), "{other:?}");
     assert_eq!(server.count(), 0, "a confirmation for another VPS sends nothing");
     let yes = Confirmation::destroys(VPS_ID);
     let missing = client.rebuild(VPS_ID, "Windows 11", &yes, fast_wait()).await.unwrap_err();
-    assert!(matches!(&missing, Error::InvalidOption { key, reason } if key == "templateId" && reason.contains("Debian 12")), "{missing:?}");
+    assert!(
+        matches!(&missing, Error::InvalidOption { key, reason } if key == "templateId" && reason.contains("Debian 12")),
+        "{missing:?}"
+    );
 
-    let denied = hostup::testing::vps_details().id(VPS_ID).deny(hostup::Action::Rebuild, "A job is running.", "job_running").build();
-    let server = ScriptServer::start(vec![json(200, &fixture("listVpsTemplates.200")), json(200, &serde_json::to_string(&denied).unwrap())]).await;
+    let denied = hostup::testing::vps_details()
+        .id(VPS_ID)
+        .deny(hostup::Action::Rebuild, "A job is running.", "job_running")
+        .build();
+    let server = ScriptServer::start(vec![
+        json(200, &fixture("listVpsTemplates.200")),
+        json(200, &serde_json::to_string(&denied).unwrap()),
+    ])
+    .await;
     let err = hostup_client(&server).rebuild(VPS_ID, "Debian 12", &yes, fast_wait()).await.unwrap_err();
     assert!(matches!(err, Error::Blocked(_)), "{err:?}");
     assert!(server.seen().iter().all(|s| s.method == "GET"));
@@ -188,7 +237,11 @@ async fn rebuild_needs_a_confirmation_for_this_vps_an_offered_template_and_the_g
         json(200, &fixture("listVpsTemplates.200")),
         json(200, &fixture("getVpsDetails.200")),
         json(202, &fixture("rebuildVps.202")),
-        json(200, &json!({"operation": {"status": "in_progress", "jobId": "j", "pollUrl": "/api/jobs/j"}}).to_string()),
+        json(
+            200,
+            &json!({"operation": {"status": "in_progress", "jobId": "j", "pollUrl": "/api/jobs/j"}})
+                .to_string(),
+        ),
         json(200, &job_done.to_string()),
         status("running"),
     ])
@@ -207,13 +260,20 @@ async fn conversion_checks_eligibility_first_and_keeps_the_servers_blockers() {
 
     let payg = with("getCloudConversionEligibility.200", "/currentBillingModel", json!("payg"));
     let server = ScriptServer::start(vec![json(200, &payg)]).await;
-    assert!(matches!(hostup_client(&server).convert_to_cloud(VPS_ID).await, Err(Error::WrongBillingModel(_))));
+    assert!(matches!(
+        hostup_client(&server).convert_to_cloud(VPS_ID).await,
+        Err(Error::WrongBillingModel(_))
+    ));
 
     let mut eligible = fixture_json("getCloudConversionEligibility.200");
     eligible["available"] = json!(true);
     eligible["actions"]["canConvertToCloud"] = json!({"allowed": true, "reason": null});
     eligible["blockerReasons"] = json!([]);
-    let server = ScriptServer::start(vec![json(200, &eligible.to_string()), json(200, &fixture("convertVpsToCloud.200"))]).await;
+    let server = ScriptServer::start(vec![
+        json(200, &eligible.to_string()),
+        json(200, &fixture("convertVpsToCloud.200")),
+    ])
+    .await;
     assert!(hostup_client(&server).convert_to_cloud(VPS_ID).await.unwrap().converted);
 
     for (status, name, expected) in [
@@ -227,7 +287,8 @@ async fn conversion_checks_eligibility_first_and_keeps_the_servers_blockers() {
             }
             doc.to_string()
         };
-        let server = ScriptServer::start(vec![json(200, &eligible.to_string()), json(status, &top_level_only)]).await;
+        let server =
+            ScriptServer::start(vec![json(200, &eligible.to_string()), json(status, &top_level_only)]).await;
         let err = hostup_client(&server).convert_to_cloud(VPS_ID).await.unwrap_err();
         assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
         assert!(err.blocker_reasons().contains(&expected), "{name}: {:?}", err.blocker_reasons());
@@ -250,18 +311,33 @@ async fn cancellation_follows_a_pending_lookup_and_surfaces_the_auto_renew_side_
         json(200, &fixture("getVpsCancellation.200")),
     ])
     .await;
-    let status = hostup_client(&server).cancel_vps_service(VPS_ID, &request, &yes, fast_wait()).await.unwrap();
+    let status =
+        hostup_client(&server).cancel_vps_service(VPS_ID, &request, &yes, fast_wait()).await.unwrap();
     assert!(status.exists() && status.is_revokable());
-    assert_eq!(body(&server.seen()[1]), json!({"reason": "Moving to different provider", "cancelType": "end_of_period"}));
+    assert_eq!(
+        body(&server.seen()[1]),
+        json!({"reason": "Moving to different provider", "cancelType": "end_of_period"})
+    );
 
-    let server = ScriptServer::start(vec![json(200, &fixture("getVpsDetails.200")), json(409, &fixture("cancelVps.409"))]).await;
-    let err = hostup_client(&server).cancel_vps_service(VPS_ID, &request, &yes, fast_wait()).await.unwrap_err();
+    let server = ScriptServer::start(vec![
+        json(200, &fixture("getVpsDetails.200")),
+        json(409, &fixture("cancelVps.409")),
+    ])
+    .await;
+    let err =
+        hostup_client(&server).cancel_vps_service(VPS_ID, &request, &yes, fast_wait()).await.unwrap_err();
     assert!(err.auto_renew_was_disabled(), "{err:?}");
 
-    let server = ScriptServer::start(vec![json(200, &json!({"status": "completed", "revokable": false}).to_string())]).await;
+    let server =
+        ScriptServer::start(vec![json(200, &json!({"status": "completed", "revokable": false}).to_string())])
+            .await;
     assert!(matches!(hostup_client(&server).withdraw_cancellation(VPS_ID).await, Err(Error::Blocked(_))));
     assert_eq!(server.count(), 1, "no DELETE for a cancellation that cannot be withdrawn");
-    let server = ScriptServer::start(vec![json(200, &fixture("getVpsCancellation.200")), json(200, &fixture("revokeVpsCancellation.200"))]).await;
+    let server = ScriptServer::start(vec![
+        json(200, &fixture("getVpsCancellation.200")),
+        json(200, &fixture("revokeVpsCancellation.200")),
+    ])
+    .await;
     let revoked = hostup_client(&server).withdraw_cancellation(VPS_ID).await.unwrap();
     assert_eq!(revoked.status, Some(hostup::types::CancellationStatus::Revoked));
     assert_eq!(server.seen()[1].method, "DELETE");
@@ -270,15 +346,22 @@ async fn cancellation_follows_a_pending_lookup_and_surfaces_the_auto_renew_side_
 #[tokio::test]
 async fn maintenance_extends_only_a_known_deadline_with_extensions_left() {
     let deadline = "mtd_01hxa3b4c5d6e7f8g9h0j1k2m3";
+    let open =
+        hostup::testing::vps_details().id(VPS_ID).gate(hostup::Action::ExtendMaintenance, true, None).build();
+    let open = serde_json::to_string(&open).unwrap();
     let used_up = with("getVpsMaintenance.200", "/pendingChanges/0/extension", json!({"extensionCount": 2}));
-    let server = ScriptServer::start(vec![json(200, &fixture("getVpsDetails.200")), json(200, &used_up)]).await;
+    let server = ScriptServer::start(vec![json(200, &fixture("getVpsDetails.200"))]).await;
+    let closed = hostup_client(&server).extend_maintenance(VPS_ID, deadline).await.unwrap_err();
+    assert!(matches!(closed, Error::Blocked(_)), "{closed:?}");
+    let server = ScriptServer::start(vec![json(200, &open), json(200, &used_up)]).await;
     let err = hostup_client(&server).extend_maintenance(VPS_ID, deadline).await.unwrap_err();
     assert!(err.to_string().contains("extended 2 of at most 2 times"), "{err}");
-    let server = ScriptServer::start(vec![json(200, &fixture("getVpsDetails.200")), json(200, &fixture("getVpsMaintenance.200"))]).await;
+    let server =
+        ScriptServer::start(vec![json(200, &open), json(200, &fixture("getVpsMaintenance.200"))]).await;
     let err = hostup_client(&server).extend_maintenance(VPS_ID, "mtd_nope").await.unwrap_err();
     assert!(matches!(&err, Error::InvalidOption { key, .. } if key == "deadlineId"), "{err:?}");
     let server = ScriptServer::start(vec![
-        json(200, &fixture("getVpsDetails.200")),
+        json(200, &open),
         json(200, &fixture("getVpsMaintenance.200")),
         json(200, &fixture("extendVpsMaintenance.200")),
     ])
@@ -286,4 +369,32 @@ async fn maintenance_extends_only_a_known_deadline_with_extensions_left() {
     let extended = hostup_client(&server).extend_maintenance(VPS_ID, deadline).await.unwrap();
     assert_eq!(extended.new_deadline.as_deref(), Some("2026-05-22T00:00:00.000Z"));
     assert_eq!(body(&server.seen()[2]), json!({"deadlineId": deadline}));
+}
+
+#[tokio::test]
+async fn a_reset_connection_on_order_creation_is_retried_with_the_same_attempt_key() {
+    let server = ScriptServer::start(vec![
+        json(200, &fixture("listVpsProducts.200")),
+        Reply::Close, // the order request was read, the answer lost
+        json(200, &fixture("createOrder.200")),
+    ])
+    .await;
+    let draft = OrderDraft::vps("vps-xs", RequestedBillingCycle::Monthly);
+    let order = hostup_client(&server).place_order(&draft).await.unwrap();
+    assert_eq!(order.id.as_deref(), Some("ord_01hxa3b4c5d6e7f8g9h0j1k2m3"));
+    let posts: Vec<Value> = server.seen().iter().filter(|s| s.method == "POST").map(body).collect();
+    assert_eq!(posts.len(), 2, "resent once after the reset");
+    assert_eq!(posts[0], posts[1], "the same body, so the same attemptKey");
+    assert_eq!(posts[0]["attemptKey"], draft.attempt_key());
+
+    // Without an attempt key the same fault is not retried: the order may exist.
+    let server = ScriptServer::start(vec![Reply::Close, json(200, &fixture("createOrder.200"))]).await;
+    let body = hostup::types::OrderRequest {
+        attempt_key: None,
+        items: vec![serde_json::from_value(json!({"productSlug": "vps-xs"})).unwrap()],
+        client_data: Default::default(),
+    };
+    let err = hostup_client(&server).create_order().body(body).send().await.map_err(Error::from).unwrap_err();
+    assert!(err.may_have_reached_server(), "{err:?}");
+    assert_eq!(server.count(), 1, "never resent without a key");
 }

@@ -3,7 +3,8 @@
 //! status as a typed error with its code.
 
 use hostup::types::{
-    CancelType, CancellationStatus, OrderStatus, PaygBlockerReason, PaygDeploymentStatus, PaygLimitType, ServiceType,
+    CancelType, CancellationStatus, OrderStatus, PaygBlockerReason, PaygDeploymentStatus, PaygLimitType,
+    ServiceType,
 };
 use hostup::{Client, Error, Result};
 use httpmock::prelude::*;
@@ -50,26 +51,69 @@ async fn call(client: &Client, id: &str) -> Result<Value> {
     }
     Ok(match id {
         "getPaygDeploymentOptions" => json(client.get_payg_deployment_options().send().await?),
-        "createPaygDeployment" => json(client.create_payg_deployment().body(body::<hostup::types::PaygDeploymentRequest>(id)).send().await?),
+        "createPaygDeployment" => json(
+            client
+                .create_payg_deployment()
+                .body(body::<hostup::types::PaygDeploymentRequest>(id))
+                .send()
+                .await?,
+        ),
         "getPaygLimits" => json(client.get_payg_limits().send().await?),
-        "requestPaygLimitIncrease" => json(client.request_payg_limit_increase().body(body::<hostup::types::PaygLimitRequest>(id)).send().await?),
-        "getCloudConversionEligibility" => json(client.get_cloud_conversion_eligibility().id(VPS_ID).send().await?),
+        "requestPaygLimitIncrease" => json(
+            client
+                .request_payg_limit_increase()
+                .body(body::<hostup::types::PaygLimitRequest>(id))
+                .send()
+                .await?,
+        ),
+        "getCloudConversionEligibility" => {
+            json(client.get_cloud_conversion_eligibility().id(VPS_ID).send().await?)
+        }
         "convertVpsToCloud" => json(client.convert_vps_to_cloud().id(VPS_ID).send().await?),
-        "cancelVps" => json(client.cancel_vps().id(VPS_ID).body(body::<hostup::types::VpsCancelRequest>(id)).send().await?),
+        "cancelVps" => json(
+            client.cancel_vps().id(VPS_ID).body(body::<hostup::types::VpsCancelRequest>(id)).send().await?,
+        ),
         "getVpsCancellation" => json(client.get_vps_cancellation().id(VPS_ID).send().await?),
         "revokeVpsCancellation" => json(client.revoke_vps_cancellation().id(VPS_ID).send().await?),
         "listCancellations" => json(client.list_cancellations().send().await?),
         "listVpsProducts" => json(client.list_vps_products().send().await?),
         "listOrders" => json(client.list_orders().send().await?),
-        "createOrder" => json(client.create_order().body(body::<hostup::types::OrderRequest>(id)).send().await?),
+        "createOrder" => {
+            json(client.create_order().body(body::<hostup::types::OrderRequest>(id)).send().await?)
+        }
         "getOrder" => json(client.get_order().id(ORDER_ID).send().await?),
         "cancelOrder" => json(client.cancel_order().id(ORDER_ID).send().await?),
         "getVpsMaintenance" => json(client.get_vps_maintenance().id(VPS_ID).send().await?),
-        "extendVpsMaintenance" => json(client.extend_vps_maintenance().id(VPS_ID).body(body::<hostup::types::MaintenanceExtendRequest>(id)).send().await?),
+        "extendVpsMaintenance" => json(
+            client
+                .extend_vps_maintenance()
+                .id(VPS_ID)
+                .body(body::<hostup::types::MaintenanceExtendRequest>(id))
+                .send()
+                .await?,
+        ),
         "listVpsTemplates" => json(client.list_vps_templates().id(VPS_ID).send().await?),
-        "rebuildVps" => json(client.rebuild_vps().id(VPS_ID).body(body::<hostup::types::RebuildRequest>(id)).send().await?),
+        "rebuildVps" => json(
+            client.rebuild_vps().id(VPS_ID).body(body::<hostup::types::RebuildRequest>(id)).send().await?,
+        ),
         other => panic!("no call for {other}"),
     })
+}
+
+/// `99` and `99.0` are the same JSON number to the API, and a null member the same as a missing
+/// one; compare them as such.
+fn numbers_as_floats(value: &Value) -> Value {
+    match value {
+        Value::Number(n) => serde_json::json!(n.as_f64()),
+        Value::Array(items) => Value::Array(items.iter().map(numbers_as_floats).collect()),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k.clone(), numbers_as_floats(v)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
 }
 
 fn has_fixture(name: &str) -> bool {
@@ -93,7 +137,9 @@ async fn every_lifecycle_operation_sends_its_documented_request_and_decodes_its_
                 if with_body {
                     when.json_body(fixture_json(&format!("{id}.request")));
                 }
-                then.status(status).header("content-type", "application/json").body(fixture(&format!("{id}.{status}")));
+                then.status(status)
+                    .header("content-type", "application/json")
+                    .body(fixture(&format!("{id}.{status}")));
             })
             .await;
         let answer = call(&client(&server.base_url()), id).await.unwrap_or_else(|e| panic!("{id}: {e}"));
@@ -102,7 +148,11 @@ async fn every_lifecycle_operation_sends_its_documented_request_and_decodes_its_
         let documented = fixture_json(&format!("{id}.{status}"));
         for (key, value) in documented.as_object().unwrap() {
             if !value.is_null() {
-                assert_eq!(answer.get(key), Some(value), "{id}: field {key}");
+                assert_eq!(
+                    answer.get(key).map(numbers_as_floats),
+                    Some(numbers_as_floats(value)),
+                    "{id}: field {key}"
+                );
             }
         }
     }
@@ -120,7 +170,10 @@ async fn every_documented_error_status_is_a_typed_error_with_its_code() {
             server
                 .mock_async(|when, then| {
                     when.method(method).path(path.as_str());
-                    then.status(status).header("content-type", "application/problem+json").header("retry-after", "0").body(fixture(&name));
+                    then.status(status)
+                        .header("content-type", "application/problem+json")
+                        .header("retry-after", "0")
+                        .body(fixture(&name));
                 })
                 .await;
             let retry = hostup::RetryPolicy::disabled();
@@ -135,30 +188,76 @@ async fn every_documented_error_status_is_a_typed_error_with_its_code() {
 
 #[tokio::test]
 async fn typed_values_of_the_lifecycle_answers() {
-    let options: hostup::types::PaygDeploymentOptions = serde_json::from_value(fixture_json("getPaygDeploymentOptions.200")).unwrap();
+    let options: hostup::types::PaygDeploymentOptions =
+        serde_json::from_value(fixture_json("getPaygDeploymentOptions.200")).unwrap();
     assert!(options.actions.can_deploy.allowed);
     assert_eq!(options.defaults.region_id, "stockholm");
     assert_eq!(options.pricing.cpu_per_core_hour, 0.12);
     assert_eq!(options.limits.unwrap().storage_gb.unwrap().min, Some(50));
-    let created: hostup::types::PaygDeployment = serde_json::from_value(fixture_json("createPaygDeployment.200")).unwrap();
+    let created: hostup::types::PaygDeployment =
+        serde_json::from_value(fixture_json("createPaygDeployment.200")).unwrap();
     assert_eq!(created.status, PaygDeploymentStatus::Provisioning);
-    let limits: hostup::types::PaygLimits = serde_json::from_value(fixture_json("getPaygLimits.200")).unwrap();
+    let limits: hostup::types::PaygLimits =
+        serde_json::from_value(fixture_json("getPaygLimits.200")).unwrap();
     assert_eq!((limits.remaining.cpu_cores, limits.max.instance_count), (12, 10));
     let check: hostup::types::CloudConversionEligibility =
         serde_json::from_value(fixture_json("getCloudConversionEligibility.200")).unwrap();
     assert_eq!(check.blocker_reasons, [PaygBlockerReason::NotVerified, PaygBlockerReason::NoCloudAccess]);
-    let status: hostup::types::VpsCancellation = serde_json::from_value(fixture_json("getVpsCancellation.200")).unwrap();
-    assert_eq!((status.status, status.cancel_type), (Some(CancellationStatus::Scheduled), Some(CancelType::EndOfPeriod)));
-    let none: hostup::types::VpsCancellation = serde_json::from_value(serde_json::json!({"status": "none"})).unwrap();
+    let status: hostup::types::VpsCancellation =
+        serde_json::from_value(fixture_json("getVpsCancellation.200")).unwrap();
+    assert_eq!(
+        (status.status, status.cancel_type),
+        (Some(CancellationStatus::Scheduled), Some(CancelType::EndOfPeriod))
+    );
+    let none: hostup::types::VpsCancellation =
+        serde_json::from_value(serde_json::json!({"status": "none"})).unwrap();
     assert!(!none.exists() && !none.is_revokable());
-    let list: hostup::types::CancellationList = serde_json::from_value(fixture_json("listCancellations.200")).unwrap();
+    let list: hostup::types::CancellationList =
+        serde_json::from_value(fixture_json("listCancellations.200")).unwrap();
     assert_eq!(list.cancellations[0].type_, ServiceType::SharedHosting);
     assert!(list.cancellations[0].vps_cancellation().is_none());
     assert!(list.cancellations[1].vps_cancellation().unwrap().is_revokable());
     let order: hostup::types::Order = serde_json::from_value(fixture_json("createOrder.200")).unwrap();
     assert_eq!(order.status, Some(OrderStatus::Pending));
-    assert_eq!(order.payment_url("https://cloud.hostup.se").as_deref(), Some("https://cloud.hostup.se/billing?invoice=202600001"));
+    assert_eq!(
+        order.payment_url("https://cloud.hostup.se").as_deref(),
+        Some("https://cloud.hostup.se/billing?invoice=202600001")
+    );
     let pending: hostup::types::PaygPendingLimitRequest =
         serde_json::from_value(serde_json::json!({"id": "payglim_1", "limitType": "gpuCount", "currentLimit": 0, "requestedLimit": 1})).unwrap();
     assert_eq!(pending.limit_type, PaygLimitType::Other("gpuCount".into()), "new quota keys still decode");
+}
+
+#[tokio::test]
+async fn the_public_catalogue_needs_no_key_and_every_other_operation_is_refused_without_one() {
+    let public: Vec<&str> =
+        hostup::operations::OPERATIONS.iter().filter(|o| o.public).map(|o| o.id).collect();
+    assert_eq!(public, ["listVpsProducts"], "only `security: []` operations are public");
+    assert!(
+        Client::builder().base_url("http://127.0.0.1:9").build().is_err(),
+        "a key is still required by default"
+    );
+
+    let server = ScriptServer::start(vec![json(200, &fixture("listVpsProducts.200"))]).await;
+    let anonymous = Client::builder().public_only().base_url(server.base.as_str()).build().unwrap();
+    let page = anonymous.list_vps_products().send().await.unwrap().into_inner();
+    assert_eq!(page.data[0].slug, "vps-xs");
+    assert_eq!(server.seen()[0].header("authorization"), None, "no credentials on a public route");
+
+    let server = ScriptServer::start(vec![json(200, "{}")]).await;
+    let anonymous = Client::builder().public_only().base_url(server.base.as_str()).build().unwrap();
+    for (id, ..) in operations().into_iter().filter(|(id, ..)| *id != "listVpsProducts") {
+        let err = call(&anonymous, id).await.unwrap_err();
+        assert!(matches!(&err, Error::Config(m) if m.contains(id)), "{id}: {err:?}");
+    }
+    let others = [
+        anonymous.get_vps_details().id(VPS_ID).send().await.map(|_| ()).map_err(Error::from),
+        anonymous.restart_vps().id(VPS_ID).send().await.map(|_| ()).map_err(Error::from),
+        anonymous.list_vps().send().await.map(|_| ()).map_err(Error::from),
+        anonymous.get_legacy_vm_details().vmid(10415u64).send().await.map(|_| ()).map_err(Error::from),
+    ];
+    for err in others {
+        assert!(matches!(err, Err(Error::Config(_))), "{err:?}");
+    }
+    assert_eq!(server.count(), 0, "nothing was sent without credentials");
 }

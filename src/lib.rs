@@ -11,6 +11,7 @@ mod clock;
 mod config;
 mod confirm;
 mod convert;
+mod credentials;
 mod deploy;
 mod diagnose;
 mod error;

@@ -24,6 +24,17 @@ pub struct OperationSpec {
     pub idempotency_key: Option<&'static str>,
 }
 
+impl OperationSpec {
+    /// True when the operation documents an idempotency key and the request's JSON body carries a
+    /// non-empty one: the server answers a repeat with the first result, so it may be resent.
+    pub(crate) fn carries_idempotency_key(&self, request: &reqwest::Request) -> bool {
+        let Some(field) = self.idempotency_key else { return false };
+        let body = request.body().and_then(|b| b.as_bytes());
+        let value = body.and_then(|bytes| serde_json::from_slice::<serde_json::Value>(bytes).ok());
+        value.as_ref().and_then(|v| v.get(field)).and_then(|v| v.as_str()).is_some_and(|key| !key.is_empty())
+    }
+}
+
 include!(concat!(env!("OUT_DIR"), "/operations.rs"));
 
 /// The OpenAPI document this client was generated from (`openapi/hostup.yaml`), as YAML text.

@@ -7,12 +7,13 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
-use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 use reqwest::{Method, StatusCode, Url};
 use tokio::time::Instant;
 use tracing::{Instrument, field};
 
 use crate::clock;
+use crate::credentials::{self, Credentials};
 use crate::error::TransportError;
 use crate::operations::{self, OperationSpec};
 use crate::rate_limit::RateLimit;
@@ -21,7 +22,6 @@ use crate::response_guard;
 use crate::retry::{Decision, Outcome, RetryBudget, RetryPolicy};
 use crate::{Client, Error, Result, Secret};
 
-const X_API_KEY: HeaderName = HeaderName::from_static("x-api-key");
 const API_VERSION: HeaderName = HeaderName::from_static("api-version");
 
 /// The handwritten state inside every [`Client`]: shared by all its clones.
@@ -40,17 +40,10 @@ struct Shared {
     base_url: Url,
 }
 
-/// The API key and the two headers made from it.
-struct Credentials {
-    api_key: Secret,
-    bearer: HeaderValue,
-    legacy_key: HeaderValue,
-}
-
 impl std::fmt::Debug for Runtime {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Runtime")
-            .field("api_key", &self.0.credentials.as_ref().map(|c| &c.api_key))
+            .field("credentials", &self.0.credentials)
             .field("retry", &self.0.retry)
             .field("max_body_bytes", &self.0.max_body_bytes)
             .finish_non_exhaustive()
@@ -66,21 +59,7 @@ impl Runtime {
         max_body_bytes: usize,
         base_url: &Url,
     ) -> Result<Self> {
-        let sensitive = |value: String| {
-            let mut header = HeaderValue::from_str(&value).map_err(|_| {
-                Error::Config("the API key contains characters that cannot be sent in a header".into())
-            })?;
-            header.set_sensitive(true);
-            Ok::<_, Error>(header)
-        };
-        let credentials = match api_key {
-            Some(api_key) => Some(Credentials {
-                bearer: sensitive(format!("Bearer {}", api_key.expose()))?,
-                legacy_key: sensitive(api_key.expose().to_string())?,
-                api_key,
-            }),
-            None => None,
-        };
+        let credentials = api_key.map(Credentials::new).transpose()?;
         Ok(Runtime(Arc::new(Shared {
             credentials,
             user_agent: HeaderValue::from_str(user_agent)
@@ -131,18 +110,8 @@ impl ClientHooks<Runtime> for Client {
         // progenitor adds the spec's version as `api-version`; HostUp documents no such header.
         headers.remove(API_VERSION);
         headers.insert(USER_AGENT, shared.user_agent.clone());
-        // A public operation gets no credentials; any other needs them, and is refused here,
-        // before sending, by a client built without a key.
-        match (&shared.credentials, op.public) {
-            (_, true) => {}
-            (None, false) => return Err(progenitor_client::Error::Custom(missing_key(op))),
-            (Some(c), false) if op.legacy_auth => {
-                headers.insert(X_API_KEY, c.legacy_key.clone());
-            }
-            (Some(c), false) => {
-                headers.insert(AUTHORIZATION, c.bearer.clone());
-            }
-        }
+        credentials::apply(shared.credentials.as_ref(), op, headers)
+            .map_err(progenitor_client::Error::Custom)?;
         Ok(())
     }
 
@@ -183,16 +152,6 @@ fn check_origin(base: &Url, actual: &Url) -> std::result::Result<(), String> {
     ))
 }
 
-/// Why a client without a key refuses an operation (becomes [`Error::Config`]).
-fn missing_key(op: &OperationSpec) -> String {
-    format!(
-        "{} needs an API key, and this client was built without one (for the public operations only); \
-         set {} or call ClientBuilder::api_key",
-        op.id,
-        crate::ENV_API_KEY
-    )
-}
-
 /// Proves that the ids in a request's path stayed inside their segments: same segment count as the
 /// template, literal segments unchanged, no empty id. (`..` and `.` ids are collapsed by URL
 /// parsing, which this catches.)
@@ -221,7 +180,7 @@ fn replay_safe(op: &OperationSpec, request: &reqwest::Request) -> bool {
     if request.method() == Method::GET || request.method() == Method::HEAD {
         return true;
     }
-    if carries_idempotency_key(op, request) {
+    if op.carries_idempotency_key(request) {
         return true;
     }
     #[derive(serde::Deserialize)]
@@ -234,15 +193,6 @@ fn replay_safe(op: &OperationSpec, request: &reqwest::Request) -> bool {
         .and_then(|b| b.as_bytes())
         .and_then(|bytes| serde_json::from_slice::<Probe>(bytes).ok())
         .is_some_and(|p| p.dry_run == Some(true))
-}
-
-/// True when the operation documents an idempotency key and the body carries a non-empty one:
-/// the server answers a repeat with the first result (`attemptKey` on orders, one-hour window).
-fn carries_idempotency_key(op: &OperationSpec, request: &reqwest::Request) -> bool {
-    let Some(field) = op.idempotency_key else { return false };
-    let body = request.body().and_then(|b| b.as_bytes());
-    let value = body.and_then(|bytes| serde_json::from_slice::<serde_json::Value>(bytes).ok());
-    value.as_ref().and_then(|v| v.get(field)).and_then(|v| v.as_str()).is_some_and(|key| !key.is_empty())
 }
 
 /// How one attempt ended.
@@ -392,7 +342,7 @@ fn respond(shared: &Shared, outcome: Attempt, legacy: bool, replay_safe: bool) -
                 tracing::Span::current().record("request_id", id.as_str());
             }
             tracing::debug!(status = status.as_u16(), "response");
-            let key = shared.credentials.as_ref().map_or("", |c| c.api_key.expose());
+            let key = shared.credentials.as_ref().map_or("", Credentials::key);
             let response = response_guard::finish(
                 status,
                 headers,

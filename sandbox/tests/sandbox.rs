@@ -8,6 +8,8 @@ mod access;
 mod faults;
 #[path = "sandbox/flows.rs"]
 mod flows;
+#[path = "sandbox/lifecycle.rs"]
+mod lifecycle;
 #[path = "sandbox/operations.rs"]
 mod operations;
 #[path = "sandbox/spec_driven.rs"]

@@ -59,6 +59,9 @@ async fn every_operation_keeps_ids_in_their_segment() {
     let cycle = BillingCycleChangeRequest::builder().billing_cycle(BillingCycleChoice::Monthly);
     let resize = PaygResizeRequest::builder().cpu_cores(2u64).memory_gb(2u64);
     let disk = DiskResizeRequest::builder().disk_id("vpsdisk_1").size_gb(10u64);
+    let cancel = hostup::types::VpsCancelRequest::builder().reason("Moving");
+    let extend = hostup::types::MaintenanceExtendRequest::builder().deadline_id("mtd_1");
+    let rebuild = hostup::types::RebuildRequest::builder().template_id("os_1");
     let results: Vec<hostup::Result<()>> = vec![
         c.get_vps().id(id).send().await.map(drop).map_err(Into::into),
         c.get_vps_details().id(id).send().await.map(drop).map_err(Into::into),
@@ -77,6 +80,17 @@ async fn every_operation_keeps_ids_in_their_segment() {
         c.stop_vps().id(id).send().await.map(drop).map_err(Into::into),
         c.shutdown_vps().id(id).send().await.map(drop).map_err(Into::into),
         c.get_job().job_id(id).send().await.map(drop).map_err(Into::into),
+        c.get_cloud_conversion_eligibility().id(id).send().await.map(drop).map_err(Into::into),
+        c.convert_vps_to_cloud().id(id).send().await.map(drop).map_err(Into::into),
+        c.cancel_vps().id(id).body(cancel).send().await.map(drop).map_err(Into::into),
+        c.get_vps_cancellation().id(id).send().await.map(drop).map_err(Into::into),
+        c.revoke_vps_cancellation().id(id).send().await.map(drop).map_err(Into::into),
+        c.get_order().id(id).send().await.map(drop).map_err(Into::into),
+        c.cancel_order().id(id).send().await.map(drop).map_err(Into::into),
+        c.get_vps_maintenance().id(id).send().await.map(drop).map_err(Into::into),
+        c.extend_vps_maintenance().id(id).body(extend).send().await.map(drop).map_err(Into::into),
+        c.list_vps_templates().id(id).send().await.map(drop).map_err(Into::into),
+        c.rebuild_vps().id(id).body(rebuild).send().await.map(drop).map_err(Into::into),
     ];
     assert_eq!(
         results.len(),

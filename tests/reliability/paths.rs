@@ -99,6 +99,30 @@ async fn call(c: &Client, op: &str, id: &str) -> hostup::Result<()> {
         "stopVps" => c.stop_vps().id(id).send().await.map(drop).map_err(Into::into),
         "shutdownVps" => c.shutdown_vps().id(id).send().await.map(drop).map_err(Into::into),
         "getJob" => c.get_job().job_id(id).send().await.map(drop).map_err(Into::into),
+        "getCloudConversionEligibility" => {
+            c.get_cloud_conversion_eligibility().id(id).send().await.map(drop).map_err(Into::into)
+        }
+        "convertVpsToCloud" => c.convert_vps_to_cloud().id(id).send().await.map(drop).map_err(Into::into),
+        "cancelVps" => {
+            let body = hostup::types::VpsCancelRequest::builder().reason("Moving");
+            c.cancel_vps().id(id).body(body).send().await.map(drop).map_err(Into::into)
+        }
+        "getVpsCancellation" => c.get_vps_cancellation().id(id).send().await.map(drop).map_err(Into::into),
+        "revokeVpsCancellation" => {
+            c.revoke_vps_cancellation().id(id).send().await.map(drop).map_err(Into::into)
+        }
+        "getOrder" => c.get_order().id(id).send().await.map(drop).map_err(Into::into),
+        "cancelOrder" => c.cancel_order().id(id).send().await.map(drop).map_err(Into::into),
+        "getVpsMaintenance" => c.get_vps_maintenance().id(id).send().await.map(drop).map_err(Into::into),
+        "extendVpsMaintenance" => {
+            let body = hostup::types::MaintenanceExtendRequest::builder().deadline_id("mtd_1");
+            c.extend_vps_maintenance().id(id).body(body).send().await.map(drop).map_err(Into::into)
+        }
+        "listVpsTemplates" => c.list_vps_templates().id(id).send().await.map(drop).map_err(Into::into),
+        "rebuildVps" => {
+            let body = hostup::types::RebuildRequest::builder().template_id("os_1");
+            c.rebuild_vps().id(id).body(body).send().await.map(drop).map_err(Into::into)
+        }
         other => panic!("operation {other} has an id in its path but no case here: add one"),
     };
     r

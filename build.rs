@@ -14,7 +14,7 @@ fn main() {
         Ok(generated) => generated,
         Err(message) => {
             // A readable failure instead of a panic backtrace.
-            println!("cargo:error={SPEC}: {message}");
+            println!("cargo::error={SPEC}: {message}");
             std::process::exit(1);
         }
     };
@@ -25,7 +25,7 @@ fn main() {
         ("httpmock.rs", &generated.httpmock),
     ] {
         if let Err(e) = std::fs::write(out_dir.join(file), code) {
-            println!("cargo:error=cannot write {file}: {e}");
+            println!("cargo::error=cannot write {file}: {e}");
             std::process::exit(1);
         }
     }

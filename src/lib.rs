@@ -8,7 +8,7 @@ mod diagnose;
 mod error;
 mod gates;
 mod legacy;
-#[allow(missing_docs, clippy::all, unused_imports)]
+#[allow(missing_docs, clippy::all, unused_imports, dead_code)]
 mod generated {
     include!(concat!(env!("OUT_DIR"), "/client.rs"));
 }
@@ -43,7 +43,6 @@ pub use power::{PowerAction, PowerOperation, WaitOptions, WaitProgress};
 pub use rate_limit::RateLimit;
 pub use result_ext::ResultExt;
 pub use retry::RetryPolicy;
-pub use runtime::Runtime;
 pub use secret::Secret;
 
 /// The request and response types generated from the spec, and the open enums.

@@ -7,7 +7,7 @@ use std::time::SystemTime;
 
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use tokio::time::Instant;
 use tracing::{Instrument, field};
 
@@ -137,7 +137,8 @@ impl ClientHooks<Runtime> for Client {
             ratelimit_remaining = field::Empty,
         );
         let legacy = op.is_some_and(|o| o.legacy_auth);
-        send(&self.inner().0, self.client(), request, legacy).instrument(span).await
+        let replay_safe = op.is_some_and(|o| o.is_replay_safe(&request));
+        send(&self.inner().0, self.client(), request, legacy, replay_safe).instrument(span).await
     }
 }
 
@@ -163,34 +164,17 @@ fn check_path(base_path: &str, op: &OperationSpec, actual: &str) -> std::result:
     }
 }
 
-/// GETs, and POSTs whose JSON body says `"dryRun": true`, change nothing and may be sent again.
-fn replay_safe(request: &reqwest::Request) -> bool {
-    if request.method() == Method::GET || request.method() == Method::HEAD {
-        return true;
-    }
-    #[derive(serde::Deserialize)]
-    struct Probe {
-        #[serde(rename = "dryRun")]
-        dry_run: Option<bool>,
-    }
-    request
-        .body()
-        .and_then(|b| b.as_bytes())
-        .and_then(|bytes| serde_json::from_slice::<Probe>(bytes).ok())
-        .is_some_and(|p| p.dry_run == Some(true))
-}
-
 /// Sends a request under the retry policy and the rate-limit budget.
 async fn send(
     shared: &Shared,
     http: &reqwest::Client,
     request: reqwest::Request,
     legacy: bool,
+    replay_safe: bool,
 ) -> reqwest::Result<reqwest::Response> {
     let policy = &shared.retry;
     let started = Instant::now();
     let deadline = started + policy.deadline();
-    let replay_safe = replay_safe(&request);
     let span = tracing::Span::current();
     let mut pending = Some(request);
     let mut attempt = 0u32;
@@ -322,7 +306,8 @@ mod tests {
     use super::*;
 
     fn op(path: &'static str) -> OperationSpec {
-        OperationSpec { id: "x", name: "x", method: "GET", path, legacy_auth: false, scopes: &[] }
+        let replay_safe = operations::ReplaySafe::Always;
+        OperationSpec { id: "x", name: "x", method: "GET", path, legacy_auth: false, scopes: &[], replay_safe }
     }
 
     #[test]

@@ -7,6 +7,7 @@
 mod open_enum;
 mod operations;
 mod rewrite;
+mod wrap;
 
 use std::path::Path;
 
@@ -14,7 +15,7 @@ use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle, TypeIm
 use serde_json::Value;
 
 pub use open_enum::OpenEnum;
-pub use operations::OperationRow;
+pub use operations::{OperationRow, ReplaySafe};
 
 /// Rust path of the handwritten secret type that `x-hostup-secret` fields decode into.
 const SECRET_TYPE: &str = "crate::Secret";
@@ -72,6 +73,8 @@ pub fn generate_from_value(spec: &Value) -> Result<Generated, String> {
     let mut generator = Generator::new(&settings);
     let client =
         generator.generate_tokens(&openapi).map_err(|e| format!("progenitor rejected the spec: {e}"))?;
+    let client = wrap::rewrite(client)?;
+    operations::check_names(&operations, &client.operation_names)?;
     let mock_spec: openapiv3::OpenAPI = serde_json::from_value(rewrite::for_mocks(&prepared))
         .map_err(|e| format!("the spec is not a valid OpenAPI 3.0 document: {e}"))?;
     let httpmock = generator
@@ -79,7 +82,7 @@ pub fn generate_from_value(spec: &Value) -> Result<Generated, String> {
         .map_err(|e| format!("progenitor could not generate mocks: {e}"))?;
 
     Ok(Generated {
-        client: route_path_encoding(pretty(client)?)?,
+        client: route_path_encoding(prettyplease::unparse(&client.file))?,
         open_enums: pretty(open_enum::render(&enums))?,
         operations: pretty(operations::render(&operations))?,
         httpmock: pretty(httpmock)?,

@@ -1,4 +1,5 @@
-//! From progenitor's errors to [`Error`](super::Error), with the status and headers kept.
+//! From progenitor's errors to [`Error`](super::Error), with the status and headers kept. Only the
+//! generated `send()` wrappers call it: progenitor's error type is not part of the public API.
 
 use std::time::{Duration, SystemTime};
 
@@ -50,7 +51,8 @@ impl ErrorBody for types::LegacyError {
     }
 }
 
-fn convert<E: ErrorBody>(error: progenitor_client::Error<E>) -> Error {
+/// The generated `send()` methods call this on progenitor's error: it never leaves the crate.
+pub(crate) fn from_generated<E: ErrorBody>(error: progenitor_client::Error<E>) -> Error {
     use progenitor_client::Error as P;
     match error {
         P::ErrorResponse(value) => {
@@ -89,18 +91,6 @@ fn unexpected<E: ErrorBody>(response: reqwest::Response) -> Error {
             excerpt: diagnose::excerpt(&body, 0),
         })),
         Err(e) => Error::Decode(Box::new(DecodeError::from_serde(Some(status), headers, &body, &e))),
-    }
-}
-
-impl From<progenitor_client::Error<types::ProblemDetails>> for Error {
-    fn from(error: progenitor_client::Error<types::ProblemDetails>) -> Self {
-        convert(error)
-    }
-}
-
-impl From<progenitor_client::Error<types::LegacyError>> for Error {
-    fn from(error: progenitor_client::Error<types::LegacyError>) -> Self {
-        convert(error)
     }
 }
 

@@ -176,8 +176,9 @@ impl std::fmt::Display for DecodeError {
 }
 
 impl DecodeError {
-    /// Describes a body that failed `serde_json` decoding.
-    pub(crate) fn from_serde(
+    /// Describes a body that failed `serde_json` decoding: the JSON pointer of the value at fault
+    /// and an excerpt with secrets blanked. For bodies you decode yourself.
+    pub fn from_serde(
         status: Option<StatusCode>,
         headers: HeaderMap,
         body: &[u8],

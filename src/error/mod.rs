@@ -1,7 +1,7 @@
 //! The one error type every call returns.
 //!
-//! Generated calls return progenitor's `Error<ProblemDetails>` (or `Error<LegacyError>`); the `From`
-//! conversions here turn those into [`Error`], so `?` works from generated calls and helpers alike.
+//! Generated calls and helpers alike return [`Result`]: each generated `send()` converts
+//! progenitor's error before it returns, so `?` works into any error type.
 
 use std::time::{Duration, SystemTime};
 
@@ -14,6 +14,7 @@ mod convert;
 mod details;
 
 pub use code::ErrorCode;
+pub(crate) use convert::from_generated;
 pub use details::{ActionBlocked, ApiError, DecodeError, LegacyApiError};
 
 /// `Result` with [`Error`].

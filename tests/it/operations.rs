@@ -148,7 +148,7 @@ async fn legacy_vmid_zero_is_refused_before_sending() {
         .vmid(0u64)
         .send()
         .await
-        .map_err(Error::from)
+        
         .unwrap_err();
     assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
     assert_eq!(server.count(), 0);
@@ -290,7 +290,7 @@ async fn legacy_errors_are_typed() {
         .vmid(7u64)
         .send()
         .await
-        .map_err(Error::from)
+        
         .unwrap_err();
     let Error::Legacy(legacy) = &err else { panic!("{err:?}") };
     assert_eq!(legacy.status.as_u16(), 429);

@@ -16,11 +16,10 @@ pub struct Fixture {
 }
 
 /// Decodes `body` as `T` with `serde_json` (what the generated code does) and turns a failure into
-/// `hostup::Error` through the public progenitor error, which runs the crate's diagnosis.
+/// `hostup::Error` through `DecodeError::from_serde`, the crate's diagnosis.
 pub fn direct<T: DeserializeOwned>(body: &[u8]) -> hostup::Result<()> {
     serde_json::from_slice::<T>(body).map(drop).map_err(|e| {
-        let payload = bytes::Bytes::copy_from_slice(body);
-        Error::from(progenitor_client::Error::<ProblemDetails>::InvalidResponsePayload(payload, e))
+        Error::Decode(Box::new(hostup::DecodeError::from_serde(None, Default::default(), body, &e)))
     })
 }
 

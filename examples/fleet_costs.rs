@@ -8,8 +8,8 @@
 
 use std::process::ExitCode;
 
-use hostup::sandbox::Sandbox;
 use hostup::{BillingModel, Client, FleetCost};
+use hostup_sandbox::Sandbox;
 
 #[tokio::main]
 async fn main() -> ExitCode {

@@ -9,9 +9,9 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use hostup::sandbox::{Sandbox, fleet};
 use hostup::types::{VpsDetails, VpsSummary};
 use hostup::{Action, BillingModel, Client, CommitOptions, PowerAction, ResourceChange, WaitOptions};
+use hostup_sandbox::{Sandbox, fleet};
 
 #[tokio::main]
 async fn main() -> ExitCode {

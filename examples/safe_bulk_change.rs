@@ -8,8 +8,8 @@
 
 use std::process::ExitCode;
 
-use hostup::sandbox::Sandbox;
 use hostup::{Client, CommitOptions, Quote, ResourceChange};
+use hostup_sandbox::Sandbox;
 
 #[tokio::main]
 async fn main() -> ExitCode {

@@ -25,8 +25,6 @@ mod response_guard;
 mod result_ext;
 pub mod retry;
 mod runtime;
-#[cfg(feature = "sandbox")]
-pub mod sandbox;
 mod secret;
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -8,8 +8,8 @@ mod output;
 use std::process::ExitCode;
 
 use clap::Parser;
-use hostup::sandbox::Sandbox;
 use hostup::{ClientBuilder, ENV_API_KEY, Error, ErrorCode};
+use hostup_sandbox::Sandbox;
 
 use args::{Cli, Command};
 

@@ -5,7 +5,7 @@
 use std::process::{Command, Output};
 use std::time::Duration;
 
-use hostup::sandbox::{Sandbox, fleet};
+use hostup_sandbox::{Sandbox, fleet};
 use serde_json::Value;
 
 struct Run {

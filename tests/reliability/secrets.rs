@@ -4,8 +4,8 @@
 
 use std::time::Duration;
 
-use hostup::sandbox::{Sandbox, fleet};
 use hostup::{Client, CommitOptions, Error, PowerAction, ResourceChange, RetryPolicy, WaitOptions};
+use hostup_sandbox::{Sandbox, fleet};
 
 use crate::support::*;
 
@@ -90,7 +90,7 @@ async fn faults(sandbox: &Sandbox, c: &Client, seen: &mut Seen) {
     seen.result(&reader.restart_vps().id(id).send().await);
     seen.result(&c.get_vps_details().id("vps_01doesnotexist0000000000000").send().await);
     let knobs = sandbox.faults();
-    let knobs_on: [fn(&hostup::sandbox::Faults); 3] =
+    let knobs_on: [fn(&hostup_sandbox::Faults); 3] =
         [|f| f.set_error_rate(1.0), |f| f.set_html_errors(true), |f| f.set_drop_rate(1.0)];
     for set in knobs_on {
         set(knobs);

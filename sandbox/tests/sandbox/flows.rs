@@ -5,12 +5,12 @@ use std::num::NonZeroU64;
 use std::time::Duration;
 
 use futures::TryStreamExt;
-use hostup::sandbox::{Sandbox, fleet};
 use hostup::types::{
     BillingCycle, BillingCycleChangeRequest, BillingCycleChoice, LegacyPowerAction, LegacyPowerRequest,
     OperationStatus, PaygResizeRequest, PlanChangeRequest, PowerState, RenewRequest, ResourceChangeRequest,
 };
 use hostup::{Error, ErrorCode};
+use hostup_sandbox::{Sandbox, fleet};
 use serde_json::json;
 
 use crate::support::{error, wait_job};

@@ -22,6 +22,9 @@ fn main() {
         ("client.rs", &generated.client),
         ("open_enums.rs", &generated.open_enums),
         ("operations.rs", &generated.operations),
+        ("gates.rs", &generated.gates),
+        ("secrets.rs", &generated.secrets),
+        ("limits.rs", &generated.limits),
         ("httpmock.rs", &generated.httpmock),
     ] {
         if let Err(e) = std::fs::write(out_dir.join(file), code) {

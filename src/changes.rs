@@ -236,7 +236,7 @@ impl Client {
             };
             self.change_vps_resources().id(quote.vps_id.as_str()).body(body).send()
         };
-        match send(false).await.map_err(Error::from) {
+        match send(false).await {
             Err(e)
                 if options.cancel_existing_invoice
                     && e.code() == Some(&ErrorCode::ExistingInvoiceBlocking) =>
@@ -254,7 +254,9 @@ impl Client {
     ///
     /// # Errors
     /// [`Error::WrongBillingModel`] for a fixed-cycle VPS, [`Error::Blocked`] when the gate is closed,
-    /// [`Error::InvalidRequest`] for values out of 1..=32 cores or 1..=256 GB.
+    /// [`Error::InvalidRequest`] for values outside the spec's bounds
+    /// ([`limits::PAYG_RESIZE_REQUEST_CPU_CORES_MAX`](crate::limits::PAYG_RESIZE_REQUEST_CPU_CORES_MAX) and
+    /// the others).
     pub async fn resize_cpu_memory(
         &self,
         vps: &VpsDetails,
@@ -268,9 +270,13 @@ impl Client {
             )));
         }
         vps.ensure_allowed(Action::Resize)?;
-        if !(1..=32).contains(&cpu_cores) || !(1..=256).contains(&memory_gb) {
+        use crate::limits::{
+            PAYG_RESIZE_REQUEST_CPU_CORES_MAX as CPU_MAX, PAYG_RESIZE_REQUEST_CPU_CORES_MIN as CPU_MIN,
+            PAYG_RESIZE_REQUEST_MEMORY_GB_MAX as MEM_MAX, PAYG_RESIZE_REQUEST_MEMORY_GB_MIN as MEM_MIN,
+        };
+        if !(CPU_MIN..=CPU_MAX).contains(&cpu_cores) || !(MEM_MIN..=MEM_MAX).contains(&memory_gb) {
             return Err(Error::InvalidRequest(format!(
-                "a PAYG resize takes 1 to 32 cores and 1 to 256 GB, not {cpu_cores} cores and {memory_gb} GB"
+                "a PAYG resize takes {CPU_MIN} to {CPU_MAX} cores and {MEM_MIN} to {MEM_MAX} GB, not {cpu_cores} cores and {memory_gb} GB"
             )));
         }
         let body = crate::types::PaygResizeRequest::builder().cpu_cores(cpu_cores).memory_gb(memory_gb);

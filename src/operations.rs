@@ -46,7 +46,8 @@ impl OperationSpec {
                     dry_run: Option<bool>,
                 }
                 let body = request.body().and_then(|b| b.as_bytes());
-                body.and_then(|b| serde_json::from_slice::<Probe>(b).ok()).is_some_and(|p| p.dry_run == Some(true))
+                body.and_then(|b| serde_json::from_slice::<Probe>(b).ok())
+                    .is_some_and(|p| p.dry_run == Some(true))
             }
         }
     }

@@ -230,7 +230,7 @@ impl Client {
             interval = interval.mul_f64(1.5).min(options.max_interval);
             polls += 1;
             let state = match &job_id {
-                Some(id) => match self.get_job().job_id(id.as_str()).send().await.map_err(Error::from) {
+                Some(id) => match self.get_job().job_id(id.as_str()).send().await {
                     Ok(job) => job_state(&job.into_inner()),
                     // The job is gone: judge by the VPS itself.
                     Err(e) if e.is_not_found() => JobState::Unknown,

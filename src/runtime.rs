@@ -6,8 +6,8 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
-use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 use reqwest::StatusCode;
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 use tokio::time::Instant;
 use tracing::{Instrument, field};
 
@@ -87,6 +87,11 @@ impl Client {
     /// ```
     pub fn rate_limit(&self) -> Option<RateLimit> {
         self.inner.0.governor.latest()
+    }
+
+    /// The API key, to scrub it from anything an error may show.
+    pub(crate) fn api_key(&self) -> &Secret {
+        &self.inner.0.api_key
     }
 
     /// The retry policy this client was built with.
@@ -307,7 +312,15 @@ mod tests {
 
     fn op(path: &'static str) -> OperationSpec {
         let replay_safe = operations::ReplaySafe::Always;
-        OperationSpec { id: "x", name: "x", method: "GET", path, legacy_auth: false, scopes: &[], replay_safe }
+        OperationSpec {
+            id: "x",
+            name: "x",
+            method: "GET",
+            path,
+            legacy_auth: false,
+            scopes: &[],
+            replay_safe,
+        }
     }
 
     #[test]

@@ -23,7 +23,8 @@ pub struct Limit {
 /// Collects every bound, sorted by name; fails on two bounds that would share a name.
 pub fn collect(spec: &Value) -> Result<Vec<Limit>, String> {
     let mut out = Vec::new();
-    for (name, schema) in spec.pointer("/components/schemas").and_then(Value::as_object).into_iter().flatten() {
+    for (name, schema) in spec.pointer("/components/schemas").and_then(Value::as_object).into_iter().flatten()
+    {
         properties(schema, &[name.as_str()], &mut out);
     }
     for item in spec.get("paths").and_then(Value::as_object).into_iter().flat_map(|p| p.values()) {
@@ -31,7 +32,9 @@ pub fn collect(spec: &Value) -> Result<Vec<Limit>, String> {
             let Some(id) = op.get("operationId").and_then(Value::as_str) else { continue };
             for param in op.get("parameters").and_then(Value::as_array).into_iter().flatten() {
                 let param = resolve(spec, param);
-                if let (Some(name), Some(schema)) = (param.get("name").and_then(Value::as_str), param.get("schema")) {
+                if let (Some(name), Some(schema)) =
+                    (param.get("name").and_then(Value::as_str), param.get("schema"))
+                {
                     bounds(resolve(spec, schema), &[id, name], &mut out);
                 }
             }
@@ -39,7 +42,10 @@ pub fn collect(spec: &Value) -> Result<Vec<Limit>, String> {
     }
     out.sort_by(|a, b| a.name.cmp(&b.name));
     if let Some(pair) = out.windows(2).find(|w| w[0].name == w[1].name) {
-        return Err(format!("limits {} and {} would both be named {}", pair[0].source, pair[1].source, pair[0].name));
+        return Err(format!(
+            "limits {} and {} would both be named {}",
+            pair[0].source, pair[1].source, pair[0].name
+        ));
     }
     Ok(out)
 }
@@ -107,7 +113,8 @@ pub fn render(limits: &[Limit]) -> Result<TokenStream, String> {
             _ => limit.value.as_f64().map(Literal::f64_unsuffixed),
         }
         .ok_or(format!("{}: bound {} does not fit {}", limit.source, limit.value, limit.rust_type))?;
-        let doc = format!("`{}` in the spec.", limit.source);
+        let bound = if limit.name.ends_with("_MIN") { "minimum" } else { "maximum" };
+        let doc = format!("The {bound} of `{}` in the spec.", limit.source);
         items.push(quote! { #[doc = #doc] pub const #name: #ty = #value; });
     }
     Ok(quote! { #(#items)* })
@@ -130,7 +137,12 @@ mod tests {
         let names: Vec<_> = collect(&spec()).unwrap().into_iter().map(|l| l.name).collect();
         assert_eq!(
             names,
-            ["LIST_VPS_LIMIT_MAX", "LIST_VPS_LIMIT_MIN", "PAYG_RESIZE_REQUEST_CPU_CORES_MAX", "PAYG_RESIZE_REQUEST_CPU_CORES_MIN"]
+            [
+                "LIST_VPS_LIMIT_MAX",
+                "LIST_VPS_LIMIT_MIN",
+                "PAYG_RESIZE_REQUEST_CPU_CORES_MAX",
+                "PAYG_RESIZE_REQUEST_CPU_CORES_MIN"
+            ]
         );
     }
 
@@ -143,7 +155,8 @@ mod tests {
         assert!(code.contains("pub const PAYG_RESIZE_REQUEST_MEMORY_GB_MAX : u64 = 256"), "{code}");
         spec["components"]["schemas"]["Temperature"] =
             json!({"type": "object", "properties": {"celsius": {"type": "number", "minimum": -40.5}}});
-        let code = render(&collect(&spec).unwrap()).unwrap().to_string();
-        assert!(code.contains("pub const TEMPERATURE_CELSIUS_MIN : f64 = -40.5"), "{code}");
+        let file: syn::File = syn::parse2(render(&collect(&spec).unwrap()).unwrap()).unwrap();
+        let code = prettyplease::unparse(&file);
+        assert!(code.contains("pub const TEMPERATURE_CELSIUS_MIN: f64 = -40.5;"), "{code}");
     }
 }

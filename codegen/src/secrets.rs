@@ -22,7 +22,9 @@ pub struct Secrets {
 /// Walks every component schema.
 pub fn collect(spec: &Value) -> Secrets {
     let mut secrets = Secrets::default();
-    let Some(schemas) = spec.pointer("/components/schemas").and_then(Value::as_object) else { return secrets };
+    let Some(schemas) = spec.pointer("/components/schemas").and_then(Value::as_object) else {
+        return secrets;
+    };
     for (name, schema) in schemas {
         if !is_object(schema) {
             continue;
@@ -94,14 +96,15 @@ pub fn render(secrets: &Secrets, skip: &[String]) -> TokenStream {
     let rows = secrets.pointers.iter().filter(|(_, p)| !p.is_empty()).map(|(schema, pointers)| {
         quote! { (#schema, &[#(#pointers),*]) }
     });
-    let impls = secrets.pointers.iter().filter(|(schema, _)| !skip.contains(schema)).map(|(schema, pointers)| {
-        let ty = format_ident!("{schema}");
-        quote! {
-            impl Redact for crate::types::#ty {
-                const SECRET_POINTERS: &'static [&'static str] = &[#(#pointers),*];
+    let impls =
+        secrets.pointers.iter().filter(|(schema, _)| !skip.contains(schema)).map(|(schema, pointers)| {
+            let ty = format_ident!("{schema}");
+            quote! {
+                impl Redact for crate::types::#ty {
+                    const SECRET_POINTERS: &'static [&'static str] = &[#(#pointers),*];
+                }
             }
-        }
-    });
+        });
     quote! {
         /// Every property name marked `x-hostup-secret` in the spec.
         pub const SECRET_FIELD_NAMES: &[&str] = &[#(#names),*];

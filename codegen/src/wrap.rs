@@ -11,7 +11,9 @@
 
 use proc_macro2::{TokenStream, TokenTree};
 use quote::{ToTokens, quote};
-use syn::{GenericArgument, ImplItem, ImplItemFn, Item, ItemImpl, PathArguments, ReturnType, Type, Visibility};
+use syn::{
+    GenericArgument, ImplItem, ImplItemFn, Item, ItemImpl, PathArguments, ReturnType, Type, Visibility,
+};
 
 /// What the rewrite saw: the snake-case operation names in `OperationInfo { operation_id }`.
 pub struct Wrapped {
@@ -21,7 +23,8 @@ pub struct Wrapped {
 
 /// Applies the rewrites; fails when progenitor's output no longer has the expected shape.
 pub fn rewrite(tokens: proc_macro2::TokenStream) -> Result<Wrapped, String> {
-    let mut file: syn::File = syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
+    let mut file: syn::File =
+        syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
     let mut visitor = Visitor::default();
     for item in &mut file.items {
         visitor.item(item);
@@ -71,7 +74,8 @@ impl Visitor {
 impl Visitor {
     /// Renames a builder's `send` to a private `send_raw` and adds a `send` returning `crate::Result`.
     fn wrap_send(&mut self, item: &mut ItemImpl) {
-        let Some(index) = item.items.iter().position(|i| matches!(i, ImplItem::Fn(f) if f.sig.ident == "send"))
+        let Some(index) =
+            item.items.iter().position(|i| matches!(i, ImplItem::Fn(f) if f.sig.ident == "send"))
         else {
             return;
         };
@@ -91,7 +95,8 @@ impl Visitor {
             /// Errors are [`hostup::Error`](crate::Error): Problem Details, transport, decode
             /// failures (with a redacted excerpt) and the client's own refusals.
             pub async fn send(self) -> crate::Result<#value> {
-                self.send_raw().await.map_err(crate::error::from_generated)
+                let client = self.client;
+                self.send_raw().await.map_err(|e| crate::error::from_generated(e, client))
             }
         };
         item.items.insert(index, ImplItem::Fn(wrapper));
@@ -174,7 +179,10 @@ mod tests {
         let wrapped = rewrite(SAMPLE.parse().unwrap()).unwrap();
         assert_eq!(wrapped.operation_names, ["get_vps"]);
         let code = prettyplease::unparse(&wrapped.file);
-        assert!(code.contains("pub async fn send(self) -> crate::Result<ResponseValue<types::Vps>>"), "{code}");
+        assert!(
+            code.contains("pub async fn send(self) -> crate::Result<ResponseValue<types::Vps>>"),
+            "{code}"
+        );
         assert!(code.contains("async fn send_raw(") && !code.contains("pub async fn send_raw"), "{code}");
         assert!(!code.contains("pub fn new("), "{code}");
         assert!(code.contains("pub(crate) fn new_with_client("), "{code}");

@@ -6,11 +6,11 @@ use std::time::{Duration, SystemTime};
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 
-use super::{ApiError, DecodeError, Error, ErrorCode, LegacyApiError, source_chain};
+use super::{ApiError, DecodeError, Error, LegacyApiError, source_chain};
 use crate::diagnose;
 use crate::rate_limit::{RateLimit, parse_retry_after};
 use crate::response_guard::{BufferedBody, Fault};
-use crate::types;
+use crate::{Client, types};
 
 /// An error body type of the generated client.
 pub(crate) trait ErrorBody: serde::de::DeserializeOwned + Sized {
@@ -22,7 +22,7 @@ impl ErrorBody for types::ProblemDetails {
         let now = SystemTime::now();
         Error::Api(Box::new(ApiError {
             status,
-            code: self.code.as_deref().map(ErrorCode::from),
+            code: self.code.clone(),
             title: self.title.clone(),
             detail: self.detail.clone(),
             field_errors: self.errors.clone(),
@@ -51,8 +51,22 @@ impl ErrorBody for types::LegacyError {
     }
 }
 
-/// The generated `send()` methods call this on progenitor's error: it never leaves the crate.
-pub(crate) fn from_generated<E: ErrorBody>(error: progenitor_client::Error<E>) -> Error {
+/// The generated `send()` methods call this on progenitor's error, which never leaves the crate. A
+/// success body is not scrubbed of the API key on arrival (that would cost every call a scan), so a
+/// decode failure's excerpt and reason are scrubbed here.
+pub(crate) fn from_generated<E: ErrorBody>(error: progenitor_client::Error<E>, client: &Client) -> Error {
+    let mut error = convert(error);
+    if let Error::Decode(decode) = &mut error {
+        let key = client.api_key().expose();
+        if !key.is_empty() {
+            decode.excerpt = decode.excerpt.replace(key, "[redacted]");
+            decode.reason = decode.reason.replace(key, "[redacted]");
+        }
+    }
+    error
+}
+
+fn convert<E: ErrorBody>(error: progenitor_client::Error<E>) -> Error {
     use progenitor_client::Error as P;
     match error {
         P::ErrorResponse(value) => {

@@ -205,7 +205,14 @@ impl DecodeError {
             .iter()
             .any(|p| text.starts_with(p));
             let at = if positioned { offset } else { diagnose::custom_error_offset(body, offset) };
-            (Some(diagnose::json_pointer_at(body, at)), strip_position(error))
+            let path = diagnose::json_pointer_at(body, at);
+            // serde quotes the value it rejected ("invalid type: integer `123`"): not a secret's.
+            let reason = if diagnose::is_secret_path(&path) {
+                "a secret field's value does not fit (value not shown)".to_string()
+            } else {
+                strip_position(error)
+            };
+            (Some(path), reason)
         };
         DecodeError { status, headers, path, reason, excerpt: diagnose::excerpt(body, offset) }
     }

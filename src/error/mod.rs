@@ -9,11 +9,10 @@ use reqwest::StatusCode;
 
 use crate::rate_limit::parse_retry_after;
 
-mod code;
 mod convert;
 mod details;
 
-pub use code::ErrorCode;
+pub use crate::open_enums::ErrorCode;
 pub(crate) use convert::from_generated;
 pub use details::{ActionBlocked, ApiError, DecodeError, LegacyApiError};
 

@@ -83,9 +83,7 @@ async fn power(c: &Client, seen: &mut Seen) {
 
 async fn faults(sandbox: &Sandbox, c: &Client, seen: &mut Seen) {
     let id = fleet::MONTHLY_SEK;
-    seen.result(
-        &keyed(sandbox, WRONG_KEY, fast_retries()).get_vps().id(id).send().await,
-    );
+    seen.result(&keyed(sandbox, WRONG_KEY, fast_retries()).get_vps().id(id).send().await);
     let reader = keyed(sandbox, &sandbox.key_with_scopes(&["read:vm"]), fast_retries());
     seen.result(&reader.restart_vps().id(id).send().await);
     seen.result(&c.get_vps_details().id("vps_01doesnotexist0000000000000").send().await);

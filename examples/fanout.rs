@@ -11,6 +11,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use futures::{StreamExt, stream};
+use hostup::prelude::*;
 use hostup_sandbox::Sandbox;
 
 const BUDGET: u64 = 10;

@@ -2,6 +2,7 @@
 
 use std::time::{Duration, Instant};
 
+use hostup::prelude::*;
 use hostup::types::VpsDetails;
 use hostup::{Action, Client, CommitOptions, PowerAction, Quote, ResourceChange, WaitOptions};
 use serde_json::{Value, json};
@@ -97,7 +98,7 @@ fn details_fields(client: &Client, vps: &VpsDetails) -> Vec<(&'static str, Strin
         let reason = gate.reason.as_deref().unwrap_or("no reason given");
         out.push(("blocked", format!("{:<22} {reason}{code}", action.gate_name())));
     }
-    for overdue in client.overdue_invoices(vps) {
+    for overdue in vps.unpaid_overdue_invoices(client.base_url()) {
         let invoice = &overdue.invoice;
         let link = overdue.payment_link.unwrap_or_default();
         out.push((
@@ -170,7 +171,7 @@ async fn commit(
         return Err(Failure::Blocked(format!("{} cannot be committed: {reason}", change.id)));
     }
     let options = CommitOptions::default().cancel_existing_invoice_on_conflict(cancel_invoice);
-    let result = client.commit_quote(&quote, options).await?;
+    let result = quote.commit(client, options).await?;
     if as_json {
         output::json(&json!({"quote": quote_json(&quote), "result": result}));
         return Ok(());
@@ -191,7 +192,7 @@ async fn power_action(
 ) -> Result<(), Failure> {
     let started = Instant::now();
     let op = client.power(&power.id, action).await?;
-    let job_id = op.operation.as_ref().map(|o| o.job_id.clone());
+    let job_id = op.operation().map(|o| o.job_id.clone());
     let name = action_name(action);
     if !power.wait {
         if as_json {
@@ -204,7 +205,7 @@ async fn power_action(
     let options = WaitOptions::default()
         .with_max_wait(Duration::from_secs(power.timeout))
         .on_progress(output::progress);
-    let waited = client.wait(&op, options).await;
+    let waited = op.wait(client, options).await;
     output::end_progress();
     let status = waited?;
     let state = status.power_state.as_ref().map_or("unknown".into(), |s| s.to_string());

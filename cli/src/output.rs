@@ -48,11 +48,7 @@ pub fn json(value: &impl Serialize) {
 
 /// `PAYG` or `fixed, monthly`.
 pub fn billing(model: Option<BillingModel>) -> String {
-    match model {
-        Some(BillingModel::Payg) => "PAYG".into(),
-        Some(BillingModel::Fixed(cycle)) => format!("fixed, {cycle}"),
-        None => "-".into(),
-    }
+    model.map_or("-".into(), |m| m.to_string())
 }
 
 /// `99.00 SEK`.

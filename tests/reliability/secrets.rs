@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use hostup::prelude::*;
 use hostup::{Client, CommitOptions, Error, PowerAction, ResourceChange, RetryPolicy, WaitOptions};
 use hostup_sandbox::{Sandbox, fleet};
 
@@ -61,9 +62,9 @@ async fn changes(c: &Client, seen: &mut Seen) {
     let change = ResourceChange::new().set("snapshotSlots", 2);
     let quote = c.preview_resources_checked(fleet::MONTHLY_SEK, &change).await.unwrap();
     seen.debug(&quote);
-    seen.result(&c.commit_quote(&quote, CommitOptions::default()).await);
+    seen.result(&quote.commit(c, CommitOptions::default()).await);
     let blocked = c.preview_resources(fleet::OVERDUE, &change).await.unwrap();
-    seen.result(&c.commit_quote(&blocked, CommitOptions::default()).await);
+    seen.result(&blocked.commit(c, CommitOptions::default()).await);
     let bad = ResourceChange::new().set("gpuCount", 1);
     seen.result(&c.preview_resources_checked(fleet::MONTHLY_SEK, &bad).await);
     let fixed = c.get_vps_details().id(fleet::MONTHLY_SEK).send().await.unwrap().into_inner();
@@ -78,7 +79,7 @@ async fn power(c: &Client, seen: &mut Seen) {
     seen.result(&c.start_vps().id(fleet::MONTHLY_SEK).send().await); // 409
     let op = c.power(fleet::QUARTERLY_EUR, PowerAction::Start).await.unwrap();
     seen.debug(&op);
-    seen.result(&c.wait(&op, quick()).await);
+    seen.result(&op.wait(c, quick()).await);
 }
 
 async fn faults(sandbox: &Sandbox, c: &Client, seen: &mut Seen) {

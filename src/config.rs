@@ -33,6 +33,7 @@ pub const DEFAULT_USER_AGENT: &str = concat!("hostup-rust/", env!("CARGO_PKG_VER
 /// # Ok::<(), hostup::Error>(())
 /// ```
 #[derive(Clone, Debug)]
+#[must_use]
 pub struct ClientBuilder {
     base_url: Option<String>,
     base_url_source: &'static str,

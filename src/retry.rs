@@ -26,6 +26,7 @@ use reqwest::StatusCode;
 /// assert_eq!(policy.max_attempts(), 5);
 /// ```
 #[derive(Clone, Debug, PartialEq)]
+#[must_use]
 pub struct RetryPolicy {
     max_attempts: u32,
     initial_backoff: Duration,

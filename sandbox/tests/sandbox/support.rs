@@ -9,8 +9,6 @@ use hostup_sandbox::{Exchange, Sandbox};
 
 /// A plain HTTP client, for looking at raw answers.
 pub fn http() -> reqwest::Client {
-    // The crate builds reqwest without a default TLS provider; plain clients need one chosen.
-    let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::new()
 }
 

@@ -55,6 +55,10 @@ impl OperationSpec {
 
 include!(concat!(env!("OUT_DIR"), "/operations.rs"));
 
+/// The OpenAPI document this client was generated from (`openapi/hostup.yaml`), as YAML text.
+/// The sandbox serves it; a constant, so it costs nothing in binaries that never read it.
+pub const SPEC_YAML: &str = include_str!("../openapi/hostup.yaml");
+
 /// The operation with this snake-case name (`get_vps_details`), as the hooks receive it.
 pub fn find(name: &str) -> Option<&'static OperationSpec> {
     OPERATIONS.binary_search_by(|op| op.name.cmp(name)).ok().map(|i| &OPERATIONS[i])

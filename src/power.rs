@@ -227,8 +227,9 @@ impl PowerOperation {
                 Some(id) if job_readable => match client.get_job().job_id(id.as_str()).send().await {
                     Ok(job) => job_state(&job.into_inner()),
                     Err(e) => match Error::from(e) {
-                        // The job is gone: judge by the VPS itself from now on.
-                        e if e.is_not_found() => JobState::Unknown,
+                        // The job is gone, or its (undocumented) shape is not one we read:
+                        // judge by the VPS itself from now on.
+                        e if e.is_not_found() || matches!(e, Error::Decode(_)) => JobState::Unknown,
                         e => return Err(e),
                     },
                 },

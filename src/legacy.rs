@@ -118,26 +118,3 @@ impl LegacyVmDetails {
         }
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parses_strings_and_orders_the_log() {
-        let details: LegacyVmDetails = serde_json::from_value(serde_json::json!({
-            "cpu": "2", "ram": 4096, "price": "39.00", "disk": "n/a",
-            "usage_log": {
-                "2026-01-12T19:00:00Z": {"data_received": "30"},
-                "2026-01-12T17:00:00Z": {"data_received": 10},
-                "2026-01-12T18:00:00Z": {"data_received": 20.5}
-            }
-        }))
-        .unwrap();
-        let view = details.view();
-        assert_eq!((view.cpu, view.ram, view.price, view.disk), (Some(2.0), Some(4096.0), Some(39.0), None));
-        let received: Vec<_> = view.usage.iter().map(|p| p.data_received.unwrap()).collect();
-        assert_eq!(received, [10.0, 20.5, 30.0]);
-        assert!(view.usage[0].time.is_some());
-    }
-}

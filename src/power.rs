@@ -158,9 +158,7 @@ impl WaitOptions {
     }
 }
 
-/// Sends a power action after checking its gate on the VPS's details ([`ClientExt::power`]).
-///
-/// [`ClientExt::power`]: crate::ClientExt::power
+/// The body of [`ClientExt::power`](crate::ClientExt::power).
 pub(crate) async fn send(client: &Client, vps_id: &str, action: PowerAction) -> Result<PowerOperation> {
     let details = client.get_vps_details().id(vps_id).send().await?.into_inner();
     details.ensure_allowed(action.gate())?;

@@ -3,6 +3,9 @@
 
 use std::time::SystemTime;
 
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
 use crate::types::{LegacyNumber, LegacyUsageSample, LegacyVmDetails};
 
 impl LegacyNumber {
@@ -62,7 +65,7 @@ pub struct LegacyVm {
 pub struct LegacyUsagePoint {
     /// The timestamp key as sent.
     pub at: String,
-    /// The timestamp parsed, when it is ISO 8601.
+    /// The timestamp parsed, when it is RFC 3339 (offsets honoured).
     pub time: Option<SystemTime>,
     /// Bytes (or the API's unit) received.
     pub data_received: Option<f64>,
@@ -80,7 +83,7 @@ impl LegacyUsagePoint {
     fn new(at: &str, sample: &LegacyUsageSample) -> Self {
         LegacyUsagePoint {
             at: at.to_string(),
-            time: humantime::parse_rfc3339_weak(at).ok(),
+            time: OffsetDateTime::parse(at, &Rfc3339).ok().map(SystemTime::from),
             data_received: num(&sample.data_received),
             data_sent: num(&sample.data_sent),
             cpu: num(&sample.cpu),

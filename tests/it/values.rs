@@ -94,6 +94,7 @@ fn parses_strings_and_orders_the_log() {
         "usage_log": {
             "2026-01-12T19:00:00Z": {"data_received": "30"},
             "2026-01-12T17:00:00Z": {"data_received": 10},
+            "2026-01-12T18:30:00+02:00": {"data_received": 5},
             "2026-01-12T18:00:00Z": {"data_received": 20.5}
         }
     }))
@@ -101,7 +102,7 @@ fn parses_strings_and_orders_the_log() {
     let view = details.view();
     assert_eq!((view.cpu, view.ram, view.price, view.disk), (Some(2.0), Some(4096.0), Some(39.0), None));
     let received: Vec<_> = view.usage.iter().map(|p| p.data_received.unwrap()).collect();
-    assert_eq!(received, [10.0, 20.5, 30.0]);
+    assert_eq!(received, [5.0, 10.0, 20.5, 30.0], "18:30+02:00 is 16:30Z, the earliest");
     assert!(view.usage[0].time.is_some());
 }
 

@@ -9,19 +9,23 @@ use std::future::Future;
 
 use futures::Stream;
 
-use crate::types::{
-    BillingCycleChangeResult, BillingCycleChoice, CloudConversionResult, MaintenanceExtendResult, Order,
-    PaygLimitRequestSubmitted, PaygLimitType, PaygResizeResult, VpsCancellation, VpsDetails, VpsStatus,
-    VpsSummary,
+use crate::types::{BillingCycleChangeResult, BillingCycleChoice, PaygResizeResult, VpsDetails, VpsSummary};
+#[allow(unused_imports)] // `Error` is for the docs
+use crate::{
+    Client, Error, PowerAction, PowerOperation, Quote, RateLimit, ResourceChange, Result, RetryPolicy,
 };
-use crate::{CancelRequest, Confirmation, OrderDraft, PaygDeploy, ProductCatalogue, WaitOptions};
-use crate::{Client, PowerAction, ResourceChange, Result};
-#[allow(unused_imports)] // for the docs
-use crate::{Error, PowerOperation, Quote};
 
-mod sealed {
-    pub trait Sealed {}
-    impl Sealed for crate::Client {}
+pub(crate) mod sealed {
+    /// Only `Client` implements the extension; the helpers reach it through here.
+    pub trait Sealed {
+        fn client(&self) -> &crate::Client;
+    }
+
+    impl Sealed for crate::Client {
+        fn client(&self) -> &crate::Client {
+            self
+        }
+    }
 }
 
 /// Helpers on [`Client`] that combine operations: gates checked before acting, previews before
@@ -49,7 +53,28 @@ pub trait ClientExt: sealed::Sealed {
     /// assert_eq!(client.base_url(), hostup::DEFAULT_BASE_URL);
     /// # Ok::<(), hostup::Error>(())
     /// ```
-    fn base_url(&self) -> &str;
+    fn base_url(&self) -> &str {
+        &self.client().baseurl
+    }
+
+    /// The rate-limit budget from the latest response that reported one (all clones share it).
+    ///
+    /// ```
+    /// use hostup::prelude::*;
+    /// let client = hostup::Client::builder().api_key("k").build()?;
+    /// if let Some(budget) = client.rate_limit() {
+    ///     println!("{:?} requests left", budget.remaining);
+    /// }
+    /// # Ok::<(), hostup::Error>(())
+    /// ```
+    fn rate_limit(&self) -> Option<RateLimit> {
+        self.client().latest_rate_limit()
+    }
+
+    /// The retry policy this client was built with.
+    fn retry_policy(&self) -> &RetryPolicy {
+        self.client().configured_retry_policy()
+    }
 
     /// Sends a power action after checking its gate on the VPS's details; wait for it with
     /// [`PowerOperation::wait`].
@@ -57,8 +82,13 @@ pub trait ClientExt: sealed::Sealed {
     /// # Errors
     /// [`Error::Blocked`] without sending when the gate is closed.
     #[must_use = "futures do nothing unless awaited"]
-    fn power(&self, vps_id: &str, action: PowerAction)
-    -> impl Future<Output = Result<PowerOperation>> + Send;
+    fn power(
+        &self,
+        vps_id: &str,
+        action: PowerAction,
+    ) -> impl Future<Output = Result<PowerOperation>> + Send {
+        crate::power::send(self.client(), vps_id, action)
+    }
 
     /// Every VPS of the account, across pages, `page_size` (1 to 100) at a time. The stream owns a
     /// clone of the client, so it can be moved into `tokio::spawn`.
@@ -78,14 +108,18 @@ pub trait ClientExt: sealed::Sealed {
     /// Each item: the page request's error, [`Error::InvalidRequest`] for a page size out of
     /// range, [`Error::Pagination`] on a repeated cursor.
     #[must_use = "streams do nothing unless polled"]
-    fn vps_stream(&self, page_size: u64) -> impl Stream<Item = Result<VpsSummary>> + Send + Unpin + 'static;
+    fn vps_stream(&self, page_size: u64) -> impl Stream<Item = Result<VpsSummary>> + Send + Unpin + 'static {
+        crate::paginate::vps_stream(self.client().clone(), page_size)
+    }
 
     /// Every VPS of the account, collected into one `Vec`.
     ///
     /// # Errors
     /// The first error of any page request, or [`Error::Pagination`] on a repeated cursor.
     #[must_use = "futures do nothing unless awaited"]
-    fn all_vps(&self) -> impl Future<Output = Result<Vec<VpsSummary>>> + Send;
+    fn all_vps(&self) -> impl Future<Output = Result<Vec<VpsSummary>>> + Send {
+        futures::TryStreamExt::try_collect(self.vps_stream(crate::MAX_PAGE_SIZE))
+    }
 
     /// Prices a resource change without committing it (`dryRun: true`); commit the
     /// [`Quote`] with [`Quote::commit`].
@@ -97,7 +131,9 @@ pub trait ClientExt: sealed::Sealed {
         &self,
         vps_id: &str,
         change: &ResourceChange,
-    ) -> impl Future<Output = Result<Quote>> + Send;
+    ) -> impl Future<Output = Result<Quote>> + Send {
+        crate::quote::preview(self.client(), vps_id, change)
+    }
 
     /// Checks the change against the VPS's configurable options, then previews it.
     ///
@@ -108,7 +144,9 @@ pub trait ClientExt: sealed::Sealed {
         &self,
         vps_id: &str,
         change: &ResourceChange,
-    ) -> impl Future<Output = Result<Quote>> + Send;
+    ) -> impl Future<Output = Result<Quote>> + Send {
+        crate::quote::preview_checked(self.client(), vps_id, change)
+    }
 
     /// Resizes CPU and memory the way the billing model allows: PAYG services through
     /// `actions/resize` (after the `canResize` gate); fixed-cycle services are refused with a
@@ -123,7 +161,9 @@ pub trait ClientExt: sealed::Sealed {
         vps: &VpsDetails,
         cpu_cores: u64,
         memory_gb: u64,
-    ) -> impl Future<Output = Result<PaygResizeResult>> + Send;
+    ) -> impl Future<Output = Result<PaygResizeResult>> + Send {
+        crate::changes::resize_cpu_memory(self.client(), vps, cpu_cores, memory_gb)
+    }
 
     /// Previews (`dry_run`) or commits a billing-cycle change of a fixed-cycle VPS, after the
     /// `canChangeBillingCycle` gate.
@@ -137,236 +177,12 @@ pub trait ClientExt: sealed::Sealed {
         vps: &VpsDetails,
         cycle: BillingCycleChoice,
         dry_run: bool,
-    ) -> impl Future<Output = Result<BillingCycleChangeResult>> + Send;
-
-    /// Creates a PAYG Cloud VPS and waits until it runs: reads the deployment options and the
-    /// account's PAYG limits, checks the request against both ([`PaygDeploy::check`]), sends it
-    /// once, then follows the new VPS (`provisioning`, then `running`) and returns its details.
-    ///
-    /// ```no_run
-    /// use hostup::prelude::*;
-    /// use hostup::{PaygDeploy, WaitOptions};
-    /// # async fn run(client: hostup::Client) -> hostup::Result<()> {
-    /// let vps = client.deploy_payg(&PaygDeploy::new("web-01", 2, 4, 80), WaitOptions::default()).await?;
-    /// println!("{} runs; {:?} per month", vps.id, vps.monthly_cost());
-    /// # Ok(()) }
-    /// ```
-    ///
-    /// # Errors
-    /// Before sending: [`Error::InvalidOption`], [`Error::Blocked`] (`canDeploy`, with the
-    /// blockers), [`Error::QuotaExceeded`] (with a pointer to [`ClientExt::request_payg_limit`]).
-    /// After: [`Error::Unconfirmed`] when the answer never arrived (look for the name; it was not
-    /// resent), [`Error::WaitTimeout`] with the last state when the VPS does not run in time.
-    #[must_use = "futures do nothing unless awaited"]
-    fn deploy_payg(
-        &self,
-        request: &PaygDeploy,
-        wait: WaitOptions,
-    ) -> impl Future<Output = Result<VpsDetails>> + Send;
-
-    /// Asks for a higher PAYG quota (`limitType`, the new ceiling, a reason of at least 10
-    /// characters); the current ceiling is read from the account's limits.
-    ///
-    /// # Errors
-    /// [`Error::InvalidOption`] for a short reason or a ceiling that is not higher.
-    #[must_use = "futures do nothing unless awaited"]
-    fn request_payg_limit(
-        &self,
-        limit_type: PaygLimitType,
-        requested: u64,
-        reason: &str,
-    ) -> impl Future<Output = Result<PaygLimitRequestSubmitted>> + Send;
-
-    /// Checks the draft against the public catalogue and places the order with its attempt key.
-    /// The client's own retries (a reset connection, a 502) resend it with the same key, which
-    /// HostUp answers with the same order.
-    ///
-    /// # Errors
-    /// [`Error::InvalidOption`] for a plan or cycle the catalogue does not sell;
-    /// [`Error::Unconfirmed`] with the attempt key when no answer arrived (place it again).
-    #[must_use = "futures do nothing unless awaited"]
-    fn place_order(&self, draft: &OrderDraft) -> impl Future<Output = Result<Order>> + Send;
-
-    /// Every plan of the public VPS catalogue (needs no API key).
-    #[must_use = "futures do nothing unless awaited"]
-    fn product_catalogue(&self) -> impl Future<Output = Result<ProductCatalogue>> + Send;
-
-    /// Reinstalls a VPS from a template (by id or name, from the VPS's template list), after the
-    /// `canRebuild` gate and a [`Confirmation`] for this VPS, and waits until it runs again.
-    ///
-    /// # Errors
-    /// [`Error::InvalidRequest`] for a confirmation of another VPS, [`Error::InvalidOption`] for
-    /// a template not offered, [`Error::Blocked`], [`Error::WaitTimeout`].
-    #[must_use = "futures do nothing unless awaited"]
-    fn rebuild(
-        &self,
-        vps_id: &str,
-        template: &str,
-        confirmation: &Confirmation,
-        wait: WaitOptions,
-    ) -> impl Future<Output = Result<VpsStatus>> + Send;
-
-    /// Converts a fixed-cycle VPS to PAYG Cloud billing after the eligibility check.
-    ///
-    /// # Errors
-    /// [`Error::WrongBillingModel`] when it is PAYG already; [`Error::Blocked`] with the blockers;
-    /// a server refusal keeps its status and blockers ([`Error::blocker_reasons`]).
-    #[must_use = "futures do nothing unless awaited"]
-    fn convert_to_cloud(&self, vps_id: &str) -> impl Future<Output = Result<CloudConversionResult>> + Send;
-
-    /// Cancels a VPS (after the `canCancel` gate and a [`Confirmation`] for it); when the answer
-    /// says the record is still being looked up, reads the status until it names one (within
-    /// `wait`).
-    ///
-    /// # Errors
-    /// [`Error::InvalidOption`] for a reason outside 1 to 500 characters; a 409 whose
-    /// [`Error::auto_renew_was_disabled`] is true means an overdue invoice blocked it *and*
-    /// auto-renewal was switched off.
-    #[must_use = "futures do nothing unless awaited"]
-    fn cancel_vps_service(
-        &self,
-        vps_id: &str,
-        request: &CancelRequest,
-        confirmation: &Confirmation,
-        wait: WaitOptions,
-    ) -> impl Future<Output = Result<VpsCancellation>> + Send;
-
-    /// Withdraws a cancellation, only when its status says it is revokable.
-    ///
-    /// # Errors
-    /// [`Error::Blocked`] when there is nothing revokable (`none`, `completed`, ...).
-    #[must_use = "futures do nothing unless awaited"]
-    fn withdraw_cancellation(&self, vps_id: &str) -> impl Future<Output = Result<VpsCancellation>> + Send;
-
-    /// Postpones one maintenance deadline, after the `canExtendMaintenance` gate and only while
-    /// its policy allows another extension.
-    ///
-    /// # Errors
-    /// [`Error::InvalidOption`] for an unknown deadline; [`Error::Blocked`] when the extensions
-    /// are used up.
-    #[must_use = "futures do nothing unless awaited"]
-    fn extend_maintenance(
-        &self,
-        vps_id: &str,
-        deadline_id: &str,
-    ) -> impl Future<Output = Result<MaintenanceExtendResult>> + Send;
-}
-
-impl ClientExt for Client {
-    fn base_url(&self) -> &str {
-        &self.baseurl
-    }
-
-    fn power(
-        &self,
-        vps_id: &str,
-        action: PowerAction,
-    ) -> impl Future<Output = Result<PowerOperation>> + Send {
-        crate::power::send(self, vps_id, action)
-    }
-
-    fn vps_stream(&self, page_size: u64) -> impl Stream<Item = Result<VpsSummary>> + Send + Unpin + 'static {
-        crate::paginate::vps_stream(self.clone(), page_size)
-    }
-
-    fn all_vps(&self) -> impl Future<Output = Result<Vec<VpsSummary>>> + Send {
-        futures::TryStreamExt::try_collect(self.vps_stream(crate::MAX_PAGE_SIZE))
-    }
-
-    fn preview_resources(
-        &self,
-        vps_id: &str,
-        change: &ResourceChange,
-    ) -> impl Future<Output = Result<Quote>> + Send {
-        crate::quote::preview(self, vps_id, change)
-    }
-
-    fn preview_resources_checked(
-        &self,
-        vps_id: &str,
-        change: &ResourceChange,
-    ) -> impl Future<Output = Result<Quote>> + Send {
-        crate::quote::preview_checked(self, vps_id, change)
-    }
-
-    fn resize_cpu_memory(
-        &self,
-        vps: &VpsDetails,
-        cpu_cores: u64,
-        memory_gb: u64,
-    ) -> impl Future<Output = Result<PaygResizeResult>> + Send {
-        crate::changes::resize_cpu_memory(self, vps, cpu_cores, memory_gb)
-    }
-
-    fn change_billing_cycle(
-        &self,
-        vps: &VpsDetails,
-        cycle: BillingCycleChoice,
-        dry_run: bool,
     ) -> impl Future<Output = Result<BillingCycleChangeResult>> + Send {
-        crate::changes::change_billing_cycle(self, vps, cycle, dry_run)
-    }
-    fn deploy_payg(
-        &self,
-        request: &PaygDeploy,
-        wait: WaitOptions,
-    ) -> impl Future<Output = Result<VpsDetails>> + Send {
-        crate::deploy::deploy(self, request, wait)
-    }
-
-    fn request_payg_limit(
-        &self,
-        limit_type: PaygLimitType,
-        requested: u64,
-        reason: &str,
-    ) -> impl Future<Output = Result<PaygLimitRequestSubmitted>> + Send {
-        crate::deploy::request_limit(self, limit_type, requested, reason)
-    }
-
-    fn place_order(&self, draft: &OrderDraft) -> impl Future<Output = Result<Order>> + Send {
-        crate::orders::place(self, draft)
-    }
-
-    fn product_catalogue(&self) -> impl Future<Output = Result<ProductCatalogue>> + Send {
-        crate::catalogue::read(self)
-    }
-
-    fn rebuild(
-        &self,
-        vps_id: &str,
-        template: &str,
-        confirmation: &Confirmation,
-        wait: WaitOptions,
-    ) -> impl Future<Output = Result<VpsStatus>> + Send {
-        crate::rebuild::rebuild(self, vps_id, template, confirmation, wait)
-    }
-
-    fn convert_to_cloud(&self, vps_id: &str) -> impl Future<Output = Result<CloudConversionResult>> + Send {
-        crate::convert::convert(self, vps_id)
-    }
-
-    fn cancel_vps_service(
-        &self,
-        vps_id: &str,
-        request: &CancelRequest,
-        confirmation: &Confirmation,
-        wait: WaitOptions,
-    ) -> impl Future<Output = Result<VpsCancellation>> + Send {
-        crate::cancel::cancel(self, vps_id, request, confirmation, wait)
-    }
-
-    fn withdraw_cancellation(&self, vps_id: &str) -> impl Future<Output = Result<VpsCancellation>> + Send {
-        crate::cancel::revoke(self, vps_id)
-    }
-
-    fn extend_maintenance(
-        &self,
-        vps_id: &str,
-        deadline_id: &str,
-    ) -> impl Future<Output = Result<MaintenanceExtendResult>> + Send {
-        crate::maintenance::extend(self, vps_id, deadline_id)
+        crate::changes::change_billing_cycle(self.client(), vps, cycle, dry_run)
     }
 }
+
+impl ClientExt for Client {}
 
 #[cfg(test)]
 mod tests {

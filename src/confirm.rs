@@ -4,7 +4,7 @@
 use crate::{Error, Result};
 
 /// An explicit "yes, destroy it" for one resource, required by the helpers that wipe or end a VPS
-/// ([`ClientExt::rebuild`](crate::ClientExt::rebuild), [`ClientExt::cancel_vps_service`](crate::ClientExt::cancel_vps_service)).
+/// ([`LifecycleExt::rebuild`](crate::LifecycleExt::rebuild), [`LifecycleExt::cancel_vps_service`](crate::LifecycleExt::cancel_vps_service)).
 ///
 /// ```
 /// let yes = hostup::Confirmation::destroys("vps_01hxa3b4c5d6e7f8g9h0j1k2m3");

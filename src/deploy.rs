@@ -195,7 +195,7 @@ pub(crate) async fn deploy(client: &Client, request: &PaygDeploy, wait: WaitOpti
     let options = client.get_payg_deployment_options().send().await?.into_inner();
     let limits = client.get_payg_limits().send().await?.into_inner();
     let body = request.check(&options, &limits)?;
-    let created = match client.create_payg_deployment().body(body).send().await.map_err(Error::from) {
+    let created = match client.create_payg_deployment().body(body).send().await {
         Ok(created) => created.into_inner(),
         Err(e) if may_have_reached_the_server(&e) => {
             return Err(Error::Unconfirmed(Box::new(Unconfirmed {

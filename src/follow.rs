@@ -49,7 +49,7 @@ pub(crate) async fn until_running(
         interval = interval.mul_f64(1.5).min(options.max_interval);
         polls += 1;
         if let (Some(id), true) = (&job_id, job_readable && !job_done) {
-            match client.get_job().job_id(id.as_str()).send().await.map_err(Error::from) {
+            match client.get_job().job_id(id.as_str()).send().await {
                 Ok(job) => match job_state(&job.into_inner()) {
                     JobState::Done => job_done = true,
                     JobState::Failed(detail) => {
@@ -63,7 +63,7 @@ pub(crate) async fn until_running(
             }
         }
         if !job_readable || job_done {
-            match client.get_vps_status().id(vps_id).send().await.map_err(Error::from) {
+            match client.get_vps_status().id(vps_id).send().await {
                 Ok(status) => {
                     let status = status.into_inner();
                     let state = status.power_state.clone();

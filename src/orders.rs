@@ -121,7 +121,7 @@ impl OrderDraft {
 pub(crate) async fn place(client: &Client, draft: &OrderDraft) -> Result<Order> {
     let body = draft.to_body()?;
     draft.check(&crate::catalogue::read(client).await?)?;
-    match client.create_order().body(body).send().await.map_err(Error::from) {
+    match client.create_order().body(body).send().await {
         Ok(order) => Ok(order.into_inner()),
         Err(e @ (Error::Transport(_) | Error::Timeout(_))) if e.may_have_reached_server() => {
             Err(Error::Unconfirmed(Box::new(Unconfirmed {

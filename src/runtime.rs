@@ -8,7 +8,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, USER_AGENT};
-use reqwest::{Method, StatusCode, Url};
+use reqwest::{StatusCode, Url};
 use tokio::time::Instant;
 use tracing::{Instrument, field};
 
@@ -74,21 +74,18 @@ impl Runtime {
 }
 
 impl Client {
-    /// The rate-limit budget from the latest response that reported one (all clones share it).
-    ///
-    /// ```
-    /// # let client = hostup::Client::builder().api_key("k").build()?;
-    /// if let Some(budget) = client.rate_limit() {
-    ///     println!("{:?} requests left", budget.remaining);
-    /// }
-    /// # Ok::<(), hostup::Error>(())
-    /// ```
-    pub fn rate_limit(&self) -> Option<RateLimit> {
+    /// For [`ClientExt::rate_limit`](crate::ClientExt::rate_limit).
+    pub(crate) fn latest_rate_limit(&self) -> Option<RateLimit> {
         self.inner.0.governor.latest()
     }
 
-    /// The retry policy this client was built with.
-    pub fn retry_policy(&self) -> &RetryPolicy {
+    /// The API key (`""` for a public-only client), to scrub it from anything an error may show.
+    pub(crate) fn api_key(&self) -> &str {
+        self.inner.0.credentials.as_ref().map_or("", Credentials::key)
+    }
+
+    /// For [`ClientExt::retry_policy`](crate::ClientExt::retry_policy).
+    pub(crate) fn configured_retry_policy(&self) -> &RetryPolicy {
         &self.inner.0.retry
     }
 }
@@ -174,25 +171,10 @@ fn check_path(base_path: &str, op: &OperationSpec, actual: &str) -> std::result:
     }
 }
 
-/// Whether this request can be sent again without changing anything twice. (Body sniffing for
-/// `dryRun` until the operation table says which operations honour it.)
+/// Whether this request can be sent again without changing anything twice: the operation table
+/// says (`x-hostup-replay-safe` in the spec; GETs always).
 fn replay_safe(op: &OperationSpec, request: &reqwest::Request) -> bool {
-    if request.method() == Method::GET || request.method() == Method::HEAD {
-        return true;
-    }
-    if op.carries_idempotency_key(request) {
-        return true;
-    }
-    #[derive(serde::Deserialize)]
-    struct Probe {
-        #[serde(rename = "dryRun")]
-        dry_run: Option<bool>,
-    }
-    request
-        .body()
-        .and_then(|b| b.as_bytes())
-        .and_then(|bytes| serde_json::from_slice::<Probe>(bytes).ok())
-        .is_some_and(|p| p.dry_run == Some(true))
+    op.is_replay_safe(request)
 }
 
 /// How one attempt ended.
@@ -381,6 +363,7 @@ mod tests {
     use super::*;
 
     fn op(path: &'static str) -> OperationSpec {
+        let replay_safe = operations::ReplaySafe::Always;
         OperationSpec {
             id: "x",
             name: "x",
@@ -389,7 +372,7 @@ mod tests {
             legacy_auth: false,
             scopes: &[],
             public: false,
-            idempotency_key: None,
+            replay_safe,
         }
     }
 

@@ -5,7 +5,7 @@ use super::{ApiError, Error, ErrorCode};
 use crate::types::{PaygBlockerReason, PaygLimitType};
 
 /// A PAYG request that does not fit the account's quota. Nothing was sent; ask for more with
-/// [`ClientExt::request_payg_limit`](crate::ClientExt::request_payg_limit).
+/// [`LifecycleExt::request_payg_limit`](crate::LifecycleExt::request_payg_limit).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QuotaExceeded {

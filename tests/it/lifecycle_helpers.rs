@@ -96,7 +96,7 @@ async fn deploy_refusals_name_the_field_the_bound_the_quota_or_the_blocker_and_s
     let check = |r: PaygDeploy| r.check(&options, &limits);
     assert!(key_of(check(PaygDeploy::new("ab", 2, 4, 80)).unwrap_err()).starts_with("name"));
     assert!(key_of(check(PaygDeploy::new("web_01", 2, 4, 80)).unwrap_err()).starts_with("name"));
-    assert!(key_of(check(PaygDeploy::new(&"a".repeat(64), 2, 4, 80)).unwrap_err()).starts_with("name"));
+    assert!(key_of(check(PaygDeploy::new("a".repeat(64), 2, 4, 80)).unwrap_err()).starts_with("name"));
     let cores = key_of(check(PaygDeploy::new("web-01", 33, 4, 80)).unwrap_err());
     assert!(cores.starts_with("cpuCores") && cores.contains("1 to 32"), "{cores}");
     assert!(key_of(check(PaygDeploy::new("web-01", 2, 257, 80)).unwrap_err()).starts_with("memoryGb"));
@@ -394,7 +394,7 @@ async fn a_reset_connection_on_order_creation_is_retried_with_the_same_attempt_k
         items: vec![serde_json::from_value(json!({"productSlug": "vps-xs"})).unwrap()],
         client_data: Default::default(),
     };
-    let err = hostup_client(&server).create_order().body(body).send().await.map_err(Error::from).unwrap_err();
+    let err = hostup_client(&server).create_order().body(body).send().await.unwrap_err();
     assert!(err.may_have_reached_server(), "{err:?}");
     assert_eq!(server.count(), 1, "never resent without a key");
 }

@@ -225,7 +225,8 @@ async fn typed_values_of_the_lifecycle_answers() {
     );
     let pending: hostup::types::PaygPendingLimitRequest =
         serde_json::from_value(serde_json::json!({"id": "payglim_1", "limitType": "gpuCount", "currentLimit": 0, "requestedLimit": 1})).unwrap();
-    assert_eq!(pending.limit_type, PaygLimitType::Other("gpuCount".into()), "new quota keys still decode");
+    assert!(matches!(&pending.limit_type, PaygLimitType::Other(_)), "new quota keys still decode");
+    assert_eq!(pending.limit_type.as_str(), "gpuCount");
 }
 
 #[tokio::test]
@@ -251,10 +252,10 @@ async fn the_public_catalogue_needs_no_key_and_every_other_operation_is_refused_
         assert!(matches!(&err, Error::Config(m) if m.contains(id)), "{id}: {err:?}");
     }
     let others = [
-        anonymous.get_vps_details().id(VPS_ID).send().await.map(|_| ()).map_err(Error::from),
-        anonymous.restart_vps().id(VPS_ID).send().await.map(|_| ()).map_err(Error::from),
-        anonymous.list_vps().send().await.map(|_| ()).map_err(Error::from),
-        anonymous.get_legacy_vm_details().vmid(10415u64).send().await.map(|_| ()).map_err(Error::from),
+        anonymous.get_vps_details().id(VPS_ID).send().await.map(|_| ()),
+        anonymous.restart_vps().id(VPS_ID).send().await.map(|_| ()),
+        anonymous.list_vps().send().await.map(|_| ()),
+        anonymous.get_legacy_vm_details().vmid(10415u64).send().await.map(|_| ()),
     ];
     for err in others {
         assert!(matches!(err, Err(Error::Config(_))), "{err:?}");

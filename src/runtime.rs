@@ -77,21 +77,18 @@ impl Runtime {
 }
 
 impl Client {
-    /// The rate-limit budget from the latest response that reported one (all clones share it).
-    ///
-    /// ```
-    /// # let client = hostup::Client::builder().api_key("k").build()?;
-    /// if let Some(budget) = client.rate_limit() {
-    ///     println!("{:?} requests left", budget.remaining);
-    /// }
-    /// # Ok::<(), hostup::Error>(())
-    /// ```
-    pub fn rate_limit(&self) -> Option<RateLimit> {
+    /// For [`ClientExt::rate_limit`](crate::ClientExt::rate_limit).
+    pub(crate) fn latest_rate_limit(&self) -> Option<RateLimit> {
         self.inner.0.governor.latest()
     }
 
-    /// The retry policy this client was built with.
-    pub fn retry_policy(&self) -> &RetryPolicy {
+    /// The API key, to scrub it from anything an error may show.
+    pub(crate) fn api_key(&self) -> &Secret {
+        &self.inner.0.api_key
+    }
+
+    /// For [`ClientExt::retry_policy`](crate::ClientExt::retry_policy).
+    pub(crate) fn configured_retry_policy(&self) -> &RetryPolicy {
         &self.inner.0.retry
     }
 }
@@ -185,7 +182,16 @@ mod tests {
     use super::*;
 
     fn op(path: &'static str) -> OperationSpec {
-        OperationSpec { id: "x", name: "x", method: "GET", path, legacy_auth: false, scopes: &[] }
+        let replay_safe = operations::ReplaySafe::Always;
+        OperationSpec {
+            id: "x",
+            name: "x",
+            method: "GET",
+            path,
+            legacy_auth: false,
+            scopes: &[],
+            replay_safe,
+        }
     }
 
     /// Issue 12, item 10: however a client was put together, the key goes only to its origin.

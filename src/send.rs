@@ -5,8 +5,8 @@
 use std::time::Duration;
 
 use bytes::Bytes;
+use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
-use reqwest::{Method, StatusCode};
 use tokio::time::Instant;
 
 use crate::Error;
@@ -17,22 +17,10 @@ use crate::response_guard;
 use crate::retry::{Decision, Outcome};
 use crate::runtime::Shared;
 
-/// Whether this request can be sent again without changing anything twice. (Body sniffing for
-/// `dryRun` until the operation table says which operations honour it.)
-fn replay_safe(_op: &OperationSpec, request: &reqwest::Request) -> bool {
-    if request.method() == Method::GET || request.method() == Method::HEAD {
-        return true;
-    }
-    #[derive(serde::Deserialize)]
-    struct Probe {
-        #[serde(rename = "dryRun")]
-        dry_run: Option<bool>,
-    }
-    request
-        .body()
-        .and_then(|b| b.as_bytes())
-        .and_then(|bytes| serde_json::from_slice::<Probe>(bytes).ok())
-        .is_some_and(|p| p.dry_run == Some(true))
+/// Whether this request can be sent again without changing anything twice: the operation table
+/// says (`x-hostup-replay-safe` in the spec; GETs always).
+fn replay_safe(op: &OperationSpec, request: &reqwest::Request) -> bool {
+    op.is_replay_safe(request)
 }
 
 /// How one attempt ended.

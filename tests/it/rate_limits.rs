@@ -3,6 +3,8 @@
 use std::sync::atomic::Ordering::Relaxed;
 use std::time::{Duration, SystemTime};
 
+use hostup::prelude::*;
+
 use crate::support::*;
 
 #[tokio::test]

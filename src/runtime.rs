@@ -82,21 +82,13 @@ impl Runtime {
 }
 
 impl Client {
-    /// The rate-limit budget from the latest response that reported one (all clones share it).
-    ///
-    /// ```
-    /// # let client = hostup::Client::builder().api_key("k").build()?;
-    /// if let Some(budget) = client.rate_limit() {
-    ///     println!("{:?} requests left", budget.remaining);
-    /// }
-    /// # Ok::<(), hostup::Error>(())
-    /// ```
-    pub fn rate_limit(&self) -> Option<RateLimit> {
+    /// For [`ClientExt::rate_limit`](crate::ClientExt::rate_limit).
+    pub(crate) fn latest_rate_limit(&self) -> Option<RateLimit> {
         self.inner.0.governor.latest()
     }
 
-    /// The retry policy this client was built with.
-    pub fn retry_policy(&self) -> &RetryPolicy {
+    /// For [`ClientExt::retry_policy`](crate::ClientExt::retry_policy).
+    pub(crate) fn configured_retry_policy(&self) -> &RetryPolicy {
         &self.inner.0.retry
     }
 }

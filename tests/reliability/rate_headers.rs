@@ -3,6 +3,7 @@
 
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use hostup::prelude::*;
 use hostup::{Client, Error, RateLimit};
 
 use crate::support::*;

@@ -298,7 +298,7 @@ async fn legacy_error_codes_are_answered_by_code() {
     let body = r#"{"error": "Unauthorized", "message": "Invalid API key", "code": "INVALID_API_KEY"}"#;
     let server = ScriptServer::start(vec![json(401, body)]).await;
     let client = client(&server.base);
-    let err = client.get_legacy_vm_details().vmid(7u64).send().await.map_err(Error::from).unwrap_err();
+    let err = client.get_legacy_vm_details().vmid(7u64).send().await.unwrap_err();
     assert!(matches!(err, Error::Legacy(_)), "{err:?}");
     assert!(matches!(err.code(), Some(hostup::ErrorCode::Other(_))), "{err:?}");
     assert_eq!(err.code().map(hostup::ErrorCode::as_str), Some("INVALID_API_KEY"));

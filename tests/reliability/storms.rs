@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use hostup::{Client, Error, RetryPolicy};
+use hostup::{Client, RetryPolicy};
 use hostup_sandbox::{Sandbox, fleet};
 
 use crate::support::*;
@@ -12,7 +12,7 @@ use crate::support::*;
 async fn burst(client: &Client, calls: usize) -> usize {
     let tasks = (0..calls).map(|_| {
         let client = client.clone();
-        tokio::spawn(async move { client.get_vps().id(fleet::MONTHLY_SEK).send().await.map_err(Error::from) })
+        tokio::spawn(async move { client.get_vps().id(fleet::MONTHLY_SEK).send().await })
     });
     let results = guard(futures::future::join_all(tasks)).await;
     results.into_iter().filter(|r| matches!(r, Ok(Ok(_)))).count()
@@ -34,7 +34,7 @@ async fn a_503_storm_stays_within_the_retry_budget_and_isolated_failures_are_ret
         sandbox.faults().set_error_rate(0.1);
         for _ in 0..100 {
             let call = client.get_vps().id(fleet::MONTHLY_SEK).send();
-            guard(call).await.map_err(Error::from).expect("an isolated 503 is retried");
+            guard(call).await.expect("an isolated 503 is retried");
         }
         let before = sandbox.stats().requests;
         sandbox.faults().set_error_rate(1.0);
@@ -135,7 +135,7 @@ async fn duration_max_in_every_setter_never_panics() {
         // Either the absurd wait is refused with the server's value, or the call waits (the cap is
         // raised to `Duration::MAX`): both without a panic.
         if let Ok(result) = result {
-            let err = result.map(drop).map_err(Error::from).unwrap_err();
+            let err = result.map(drop).unwrap_err();
             assert!(err.retry_after().is_some() || err.status().is_some(), "{err:?}");
         }
     }

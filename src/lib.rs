@@ -50,6 +50,7 @@ mod result_ext;
 mod retry;
 mod runtime;
 mod secret;
+mod send;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;

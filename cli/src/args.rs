@@ -9,11 +9,12 @@ use serde_json::Value;
 const AFTER_HELP: &str = "\
 Exit codes:
   0  success
-  1  the API answered with an error (the message names the request id), or a VPS of a bulk action failed
+  1  the API answered with an error (the message names the request id)
   2  usage or configuration error (bad arguments, no API key, an unconfirmed destructive command)
   3  blocked: a gate, the billing model or an unpaid invoice does not allow it
   4  timed out (a request, a wait, or a rate-limit wait too long)
   5  could not reach HostUp (DNS, TLS, connection)
+An action on several VPSes prints a row for each and exits with the code of the first that failed.
 
 Credentials, first found wins: --context NAME, then HOSTUP_API_KEY, then the active context.
 The base URL is --base-url, else that of the context that gave the key (--context or the active

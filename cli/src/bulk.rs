@@ -50,6 +50,15 @@ pub async fn select(client: &Client, targets: &Targets) -> Result<Selection, Fai
         }
         return Ok(Selection::Many(targets));
     }
+    let filtered = targets.filters.status.is_some()
+        || targets.filters.power.is_some()
+        || targets.filters.billing.is_some()
+        || targets.filters.name.is_some();
+    if filtered {
+        return Err(Failure::Usage(
+            "--status, --power, --billing and --name choose VPSes only with --all-matching".into(),
+        ));
+    }
     if let [id] = targets.ids.as_slice()
         && id != "-"
     {

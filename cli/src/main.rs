@@ -55,7 +55,10 @@ async fn run(cli: Cli) -> Result<(), Failure> {
     let sandbox = if cli.sandbox { Some(Sandbox::start().await) } else { None };
     let client = match &sandbox {
         Some(sandbox) => sandbox.client(),
-        None => credentials::client(credentials::resolve(cli.context.as_deref(), cli.base_url.as_deref())?)?,
+        None => {
+            let given = credentials::Given::flags(cli.context.as_deref(), cli.base_url.as_deref());
+            credentials::client(credentials::resolve(given)?)?
+        }
     };
     let power = |p, action| commands::power::run(&client, &session, p, action);
     match &vps {

@@ -16,8 +16,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures::StreamExt;
-use hostup::sandbox::{Sandbox, fleet};
 use hostup::{Client, types};
+use hostup_sandbox::{Sandbox, fleet};
 use tokio::time::Instant;
 
 /// Who makes the calls.

@@ -19,6 +19,7 @@ use std::process::{Command, Stdio};
 
 use futures::TryStreamExt;
 use hostup::Client;
+use hostup::prelude::*;
 use support::Counting;
 
 #[global_allocator]

@@ -11,7 +11,8 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use futures::{StreamExt, stream};
-use hostup::sandbox::Sandbox;
+use hostup::prelude::*;
+use hostup_sandbox::Sandbox;
 
 const BUDGET: u64 = 10;
 const WINDOW: Duration = Duration::from_secs(1);

@@ -8,8 +8,9 @@
 
 use std::process::ExitCode;
 
-use hostup::sandbox::Sandbox;
+use hostup::prelude::*;
 use hostup::{BillingModel, Client, FleetCost};
+use hostup_sandbox::Sandbox;
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -45,6 +46,7 @@ async fn run() -> hostup::Result<()> {
         let billing = match vps.billing_model() {
             Some(BillingModel::Payg) => "PAYG (by use)".to_string(),
             Some(BillingModel::Fixed(cycle)) => cycle.to_string(),
+            Some(other) => other.to_string(),
             None => "-".to_string(),
         };
         let per_cycle =

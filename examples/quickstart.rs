@@ -9,9 +9,10 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use hostup::sandbox::{Sandbox, fleet};
+use hostup::prelude::*;
 use hostup::types::{VpsDetails, VpsSummary};
 use hostup::{Action, BillingModel, Client, CommitOptions, PowerAction, ResourceChange, WaitOptions};
+use hostup_sandbox::{Sandbox, fleet};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -65,7 +66,7 @@ async fn run() -> hostup::Result<()> {
         quote.recurring_amount().unwrap_or(0.0),
         if quote.can_commit() { "yes" } else { quote.blocked_reason().unwrap_or("no") },
     );
-    client.commit_quote(&quote, CommitOptions::default()).await?;
+    quote.commit(&client, CommitOptions::default()).await?;
     let after = client.get_vps_details().id(id.as_str()).send().await?;
     println!("  committed: the limit is now {} GB", after.bandwidth.limit_gb);
 
@@ -74,7 +75,7 @@ async fn run() -> hostup::Result<()> {
     let op = client.power(&id, PowerAction::Restart).await?;
     let wait =
         WaitOptions::default().with_poll_interval(Duration::from_millis(200), Duration::from_millis(400));
-    let status = client.wait(&op, wait.on_progress(show_progress)).await?;
+    let status = op.wait(&client, wait.on_progress(show_progress)).await?;
     if std::io::stderr().is_terminal() {
         eprint!("\r\x1b[K");
     }
@@ -84,11 +85,7 @@ async fn run() -> hostup::Result<()> {
 }
 
 fn billing(model: Option<BillingModel>) -> String {
-    match model {
-        Some(BillingModel::Payg) => "PAYG".into(),
-        Some(BillingModel::Fixed(cycle)) => format!("fixed, {cycle}"),
-        None => "-".into(),
-    }
+    model.map_or("-".into(), |m| m.to_string())
 }
 
 fn print_fleet(vps_list: &[VpsSummary]) {

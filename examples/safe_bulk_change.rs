@@ -8,8 +8,9 @@
 
 use std::process::ExitCode;
 
-use hostup::sandbox::Sandbox;
+use hostup::prelude::*;
 use hostup::{Client, CommitOptions, Quote, ResourceChange};
+use hostup_sandbox::Sandbox;
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -63,7 +64,7 @@ async fn apply(client: &Client, quote: &Quote) -> Outcome {
     if warning == Some("existing_invoice_blocking") {
         return Outcome::Left("an unpaid invoice would block it (commit with cancel_existing_invoice_on_conflict to cancel that invoice)".into());
     }
-    match client.commit_quote(quote, CommitOptions::default()).await {
+    match quote.commit(client, CommitOptions::default()).await {
         Ok(_) => Outcome::Committed,
         Err(e) => Outcome::Left(format!("commit failed: {e}")),
     }

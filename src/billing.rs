@@ -4,11 +4,11 @@
 
 use std::collections::BTreeMap;
 
-use crate::Client;
 use crate::types::{BillingCycle, InvoiceReference, InvoiceStatus, VpsDetails, VpsSummary};
 
 /// How a VPS is billed.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum BillingModel {
     /// Pay-as-you-go Cloud VPS: resized through `actions/resize`, no billing cycle to change.
     Payg,
@@ -28,6 +28,16 @@ impl BillingModel {
     /// True for PAYG.
     pub fn is_payg(&self) -> bool {
         matches!(self, BillingModel::Payg)
+    }
+}
+
+/// `PAYG` or `fixed, annually`.
+impl std::fmt::Display for BillingModel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BillingModel::Payg => f.write_str("PAYG"),
+            BillingModel::Fixed(cycle) => write!(f, "fixed, {cycle}"),
+        }
     }
 }
 
@@ -84,6 +94,7 @@ pub fn cycle_months(cycle: &BillingCycle) -> Option<u32> {
 
 /// A recurring price brought to one month.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct MonthlyCost {
     /// Amount per month.
     pub amount: f64,
@@ -109,6 +120,7 @@ impl MonthlyCost {
 
 /// What a fleet costs per month, per currency, PAYG kept apart from fixed-cycle prices.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct FleetCost {
     /// Fixed-cycle services, monthly-normalised, by currency.
     pub fixed: BTreeMap<String, f64>,
@@ -148,6 +160,7 @@ impl FleetCost {
 
 /// An overdue invoice with an absolute payment link.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct OverdueInvoice {
     /// The invoice.
     pub invoice: InvoiceReference,
@@ -155,28 +168,37 @@ pub struct OverdueInvoice {
     pub payment_link: Option<String>,
 }
 
-impl Client {
-    /// The VPS's unpaid overdue invoices, with payment links made absolute.
-    pub fn overdue_invoices(&self, vps: &VpsDetails) -> Vec<OverdueInvoice> {
-        vps.overdue_invoices
+impl VpsDetails {
+    /// The VPS's unpaid overdue invoices (paid, cancelled and refunded ones left out), with their
+    /// payment links resolved against `base_url` (the client's: [`ClientExt::base_url`](crate::ClientExt::base_url)).
+    ///
+    /// ```
+    /// # let json = include_str!("../openapi/examples/getVpsDetails.200.json");
+    /// let vps: hostup::types::VpsDetails = serde_json::from_str(json).unwrap();
+    /// for overdue in vps.unpaid_overdue_invoices("https://cloud.hostup.se") {
+    ///     println!("{:?}", overdue.payment_link);
+    /// }
+    /// ```
+    pub fn unpaid_overdue_invoices(&self, base_url: &str) -> Vec<OverdueInvoice> {
+        self.overdue_invoices
             .iter()
             .filter(|i| {
                 !matches!(i.status, InvoiceStatus::Paid | InvoiceStatus::Cancelled | InvoiceStatus::Refunded)
             })
             .map(|invoice| OverdueInvoice {
-                payment_link: invoice.payment_url.as_deref().map(|path| self.absolute_url(path)),
+                payment_link: invoice.payment_url.as_deref().map(|path| absolute_url(base_url, path)),
                 invoice: invoice.clone(),
             })
             .collect()
     }
+}
 
-    /// Resolves a path the API returned (`/billing?invoice=1`) against the base URL.
-    pub fn absolute_url(&self, path: &str) -> String {
-        if path.starts_with("http://") || path.starts_with("https://") {
-            path.to_string()
-        } else {
-            format!("{}/{}", self.baseurl.trim_end_matches('/'), path.trim_start_matches('/'))
-        }
+/// Resolves a path the API returned (`/billing?invoice=1`) against the base URL.
+fn absolute_url(base_url: &str, path: &str) -> String {
+    if path.starts_with("http://") || path.starts_with("https://") {
+        path.to_string()
+    } else {
+        format!("{}/{}", base_url.trim_end_matches('/'), path.trim_start_matches('/'))
     }
 }
 

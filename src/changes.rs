@@ -13,16 +13,51 @@ use crate::types::{
 };
 use crate::{Action, Client, Error, ErrorCode, Result};
 
-/// Option values to change, by `configurableOptions[].key`. Values are sent exactly as given.
+/// Option values to change, by `configurableOptions[].key`. Values are sent exactly as given;
+/// a number that is not finite (NaN, infinity), which JSON cannot carry, is refused with
+/// [`Error::InvalidOption`] naming its key before anything is sent.
 ///
 /// ```
 /// let change = hostup::ResourceChange::new().set("bandwidthGb", 4096).set("ipv6", true);
 /// assert_eq!(change.resources()["bandwidthGb"], 4096);
+/// let bad = hostup::ResourceChange::new().set("bandwidthGb", f64::NAN);
+/// assert!(matches!(bad.check_finite(), Err(hostup::Error::InvalidOption { key, .. }) if key == "bandwidthGb"));
 /// ```
 #[derive(Clone, Debug, Default, PartialEq)]
+#[must_use]
 pub struct ResourceChange {
     resources: Map<String, Value>,
     billing_cycle: Option<RequestedBillingCycle>,
+    /// Keys given a number JSON cannot carry, with that number.
+    not_finite: Vec<(String, f64)>,
+}
+
+/// A value for [`ResourceChange::set`]: anything that converts into JSON, or a number that is not
+/// finite, kept apart so that it is refused instead of being sent as `null`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OptionValue(std::result::Result<Value, f64>);
+
+macro_rules! option_values {
+    ($($t:ty),*) => {$(
+        impl From<$t> for OptionValue {
+            fn from(value: $t) -> Self {
+                OptionValue(Ok(value.into()))
+            }
+        }
+    )*};
+}
+option_values!(bool, i8, i16, i32, i64, isize, u8, u16, u32, u64, usize, String, &str, Value);
+
+impl From<f64> for OptionValue {
+    fn from(value: f64) -> Self {
+        OptionValue(if value.is_finite() { Ok(value.into()) } else { Err(value) })
+    }
+}
+
+impl From<f32> for OptionValue {
+    fn from(value: f32) -> Self {
+        f64::from(value).into()
+    }
 }
 
 impl ResourceChange {
@@ -32,8 +67,18 @@ impl ResourceChange {
     }
 
     /// Sets one option.
-    pub fn set(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
-        self.resources.insert(key.into(), value.into());
+    pub fn set(mut self, key: impl Into<String>, value: impl Into<OptionValue>) -> Self {
+        let key = key.into();
+        self.not_finite.retain(|(k, _)| *k != key);
+        match value.into().0 {
+            Ok(value) => {
+                self.resources.insert(key, value);
+            }
+            Err(number) => {
+                self.resources.remove(&key);
+                self.not_finite.push((key, number));
+            }
+        }
         self
     }
 
@@ -54,6 +99,7 @@ impl ResourceChange {
     /// # Errors
     /// [`Error::InvalidOption`] naming the key and the allowed values.
     pub fn validate(&self, options: &UpgradeOptions) -> Result<()> {
+        self.check_finite()?;
         for (key, value) in &self.resources {
             let option = options.configurable_options.iter().find(|o| &o.key == key).ok_or_else(|| {
                 let known: Vec<&str> = options.configurable_options.iter().map(|o| o.key.as_str()).collect();
@@ -62,6 +108,19 @@ impl ResourceChange {
             check_value(option, value)?;
         }
         Ok(())
+    }
+}
+
+impl ResourceChange {
+    /// `Ok` unless a value was a number JSON cannot carry (NaN, infinity).
+    ///
+    /// # Errors
+    /// [`Error::InvalidOption`] naming the first such key.
+    pub fn check_finite(&self) -> Result<()> {
+        match self.not_finite.first() {
+            Some((key, number)) => Err(invalid(key, format!("{number} is not a number JSON can carry"))),
+            None => Ok(()),
+        }
     }
 }
 
@@ -170,6 +229,7 @@ impl Quote {
 
 /// Options of a commit.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[must_use]
 pub struct CommitOptions {
     cancel_existing_invoice: bool,
 }
@@ -183,126 +243,120 @@ impl CommitOptions {
     }
 }
 
-impl Client {
-    /// Prices a resource change without committing it (`dryRun: true`).
+/// Prices a resource change without committing it ([`ClientExt::preview_resources`]).
+///
+/// [`ClientExt::preview_resources`]: crate::ClientExt::preview_resources
+pub(crate) async fn preview(client: &Client, vps_id: &str, change: &ResourceChange) -> Result<Quote> {
+    change.check_finite()?;
+    let body = ResourceChangeRequest {
+        resources: change.resources.clone(),
+        billing_cycle: change.billing_cycle,
+        dry_run: Some(true),
+        cancel_existing_invoice: None,
+    };
+    let preview = client.change_vps_resources().id(vps_id).body(body).send().await?.into_inner();
+    Ok(Quote { vps_id: vps_id.to_string(), resources: change.resources.clone(), preview })
+}
+
+/// Checks the change against the VPS's options, then previews it.
+pub(crate) async fn preview_checked(client: &Client, vps_id: &str, change: &ResourceChange) -> Result<Quote> {
+    change.check_finite()?;
+    let options = client.get_vps_upgrade_options().id(vps_id).send().await?.into_inner();
+    change.validate(&options)?;
+    preview(client, vps_id, change).await
+}
+
+impl Quote {
+    /// Commits this previewed change: the same resources, never a billing cycle.
     ///
     /// ```no_run
+    /// use hostup::prelude::*;
     /// # async fn run(client: hostup::Client) -> hostup::Result<()> {
     /// let change = hostup::ResourceChange::new().set("bandwidthGb", 4096);
     /// let quote = client.preview_resources("vps_01hxa3b4c5d6e7f8g9h0j1k2m3", &change).await?;
-    /// println!("{:?} {:?} per cycle", quote.recurring_amount(), quote.currency());
     /// if quote.can_commit() {
-    ///     client.commit_quote(&quote, hostup::CommitOptions::default()).await?;
+    ///     quote.commit(&client, hostup::CommitOptions::default()).await?;
     /// }
     /// # Ok(()) }
     /// ```
-    pub async fn preview_resources(&self, vps_id: &str, change: &ResourceChange) -> Result<Quote> {
-        let body = ResourceChangeRequest {
-            resources: change.resources.clone(),
-            billing_cycle: change.billing_cycle,
-            dry_run: Some(true),
-            cancel_existing_invoice: None,
-        };
-        let preview = self.change_vps_resources().id(vps_id).body(body).send().await?.into_inner();
-        Ok(Quote { vps_id: vps_id.to_string(), resources: change.resources.clone(), preview })
-    }
-
-    /// Checks the change against the VPS's configurable options, then previews it.
-    ///
-    /// # Errors
-    /// [`Error::InvalidOption`] before the preview is sent when a value does not fit.
-    pub async fn preview_resources_checked(&self, vps_id: &str, change: &ResourceChange) -> Result<Quote> {
-        let options = self.get_vps_upgrade_options().id(vps_id).send().await?.into_inner();
-        change.validate(&options)?;
-        self.preview_resources(vps_id, change).await
-    }
-
-    /// Commits a previewed change: the same resources, never a billing cycle.
     ///
     /// # Errors
     /// [`Error::Blocked`] without sending when the quote says it cannot be committed; an
     /// [`Error::Api`] with [`ErrorCode::ExistingInvoiceBlocking`] on a 409, unless `options` opts
     /// in to cancelling the invoice.
-    pub async fn commit_quote(&self, quote: &Quote, options: CommitOptions) -> Result<ResourceChangeResult> {
-        if let Some(gate) = quote.preview.actions.as_ref().and_then(|a| a.can_commit.as_ref()) {
+    pub async fn commit(&self, client: &Client, options: CommitOptions) -> Result<ResourceChangeResult> {
+        if let Some(gate) = self.preview.actions.as_ref().and_then(|a| a.can_commit.as_ref()) {
             check_gate("canCommit", gate)?;
         }
         let send = |cancel: bool| {
             let body = ResourceChangeRequest {
-                resources: quote.resources.clone(),
+                resources: self.resources.clone(),
                 billing_cycle: None,
                 dry_run: Some(false),
                 cancel_existing_invoice: cancel.then_some(true),
             };
-            self.change_vps_resources().id(quote.vps_id.as_str()).body(body).send()
+            client.change_vps_resources().id(self.vps_id.as_str()).body(body).send()
         };
         match send(false).await.map_err(Error::from) {
             Err(e)
                 if options.cancel_existing_invoice
                     && e.code() == Some(&ErrorCode::ExistingInvoiceBlocking) =>
             {
-                tracing::info!(vps = %quote.vps_id, "an unpaid invoice blocks the change; resending with cancelExistingInvoice as asked");
+                tracing::info!(vps = %self.vps_id, "an unpaid invoice blocks the change; resending with cancelExistingInvoice as asked");
                 Ok(send(true).await?.into_inner())
             }
             other => Ok(other?.into_inner()),
         }
     }
+}
 
-    /// Resizes CPU and memory the way the billing model allows: PAYG services through
-    /// `actions/resize` (after the `canResize` gate); fixed-cycle services are refused with a
-    /// pointer to the plan upgrade.
-    ///
-    /// # Errors
-    /// [`Error::WrongBillingModel`] for a fixed-cycle VPS, [`Error::Blocked`] when the gate is closed,
-    /// [`Error::InvalidRequest`] for values out of 1..=32 cores or 1..=256 GB.
-    pub async fn resize_cpu_memory(
-        &self,
-        vps: &VpsDetails,
-        cpu_cores: u64,
-        memory_gb: u64,
-    ) -> Result<PaygResizeResult> {
-        if !vps.billing_model().is_payg() {
-            return Err(Error::WrongBillingModel(format!(
-                "{} is a fixed-cycle VPS: change its CPU and memory with a plan upgrade (upgrade_vps_plan), not a PAYG resize",
-                vps.id
-            )));
-        }
-        vps.ensure_allowed(Action::Resize)?;
-        if !(1..=32).contains(&cpu_cores) || !(1..=256).contains(&memory_gb) {
-            return Err(Error::InvalidRequest(format!(
-                "a PAYG resize takes 1 to 32 cores and 1 to 256 GB, not {cpu_cores} cores and {memory_gb} GB"
-            )));
-        }
-        let body = crate::types::PaygResizeRequest::builder().cpu_cores(cpu_cores).memory_gb(memory_gb);
-        Ok(self.resize_payg_vps().id(vps.id.as_str()).body(body).send().await?.into_inner())
+/// Resizes CPU and memory the way the billing model allows ([`ClientExt::resize_cpu_memory`]).
+///
+/// [`ClientExt::resize_cpu_memory`]: crate::ClientExt::resize_cpu_memory
+pub(crate) async fn resize_cpu_memory(
+    client: &Client,
+    vps: &VpsDetails,
+    cpu_cores: u64,
+    memory_gb: u64,
+) -> Result<PaygResizeResult> {
+    if !vps.billing_model().is_payg() {
+        return Err(Error::WrongBillingModel(format!(
+            "{} is a fixed-cycle VPS: change its CPU and memory with a plan upgrade (upgrade_vps_plan), not a PAYG resize",
+            vps.id
+        )));
     }
+    vps.ensure_allowed(Action::Resize)?;
+    if !(1..=32).contains(&cpu_cores) || !(1..=256).contains(&memory_gb) {
+        return Err(Error::InvalidRequest(format!(
+            "a PAYG resize takes 1 to 32 cores and 1 to 256 GB, not {cpu_cores} cores and {memory_gb} GB"
+        )));
+    }
+    let body = crate::types::PaygResizeRequest::builder().cpu_cores(cpu_cores).memory_gb(memory_gb);
+    Ok(client.resize_payg_vps().id(vps.id.as_str()).body(body).send().await?.into_inner())
+}
 
-    /// Previews (`dry_run`) or commits a billing-cycle change of a fixed-cycle VPS, after the
-    /// `canChangeBillingCycle` gate.
-    ///
-    /// # Errors
-    /// [`Error::WrongBillingModel`] for a PAYG VPS, which has no cycle to change; [`Error::Blocked`]
-    /// when the gate is closed.
-    pub async fn change_billing_cycle(
-        &self,
-        vps: &VpsDetails,
-        cycle: BillingCycleChoice,
-        dry_run: bool,
-    ) -> Result<BillingCycleChangeResult> {
-        if vps.billing_model().is_payg() {
-            return Err(Error::WrongBillingModel(format!(
-                "{} is a PAYG Cloud VPS: it is billed by use and has no billing cycle to change",
-                vps.id
-            )));
-        }
-        vps.ensure_allowed(Action::ChangeBillingCycle)?;
-        let body = crate::types::BillingCycleChangeRequest {
-            billing_cycle: cycle,
-            dry_run: Some(dry_run),
-            cancel_existing_invoice: None,
-        };
-        Ok(self.change_vps_billing_cycle().id(vps.id.as_str()).body(body).send().await?.into_inner())
+/// Previews or commits a billing-cycle change ([`ClientExt::change_billing_cycle`]).
+///
+/// [`ClientExt::change_billing_cycle`]: crate::ClientExt::change_billing_cycle
+pub(crate) async fn change_billing_cycle(
+    client: &Client,
+    vps: &VpsDetails,
+    cycle: BillingCycleChoice,
+    dry_run: bool,
+) -> Result<BillingCycleChangeResult> {
+    if vps.billing_model().is_payg() {
+        return Err(Error::WrongBillingModel(format!(
+            "{} is a PAYG Cloud VPS: it is billed by use and has no billing cycle to change",
+            vps.id
+        )));
     }
+    vps.ensure_allowed(Action::ChangeBillingCycle)?;
+    let body = crate::types::BillingCycleChangeRequest {
+        billing_cycle: cycle,
+        dry_run: Some(dry_run),
+        cancel_existing_invoice: None,
+    };
+    Ok(client.change_vps_billing_cycle().id(vps.id.as_str()).body(body).send().await?.into_inner())
 }
 
 #[cfg(test)]

@@ -28,6 +28,7 @@ fn num(value: &Option<LegacyNumber>) -> Option<f64> {
 
 /// The legacy details with numbers parsed.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct LegacyVm {
     /// Server id.
     pub id: Option<String>,
@@ -57,6 +58,7 @@ pub struct LegacyVm {
 
 /// One usage sample, with its time parsed.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct LegacyUsagePoint {
     /// The timestamp key as sent.
     pub at: String,

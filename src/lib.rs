@@ -3,6 +3,7 @@
 
 mod billing;
 mod changes;
+mod client_ext;
 mod config;
 mod diagnose;
 mod error;
@@ -16,23 +17,23 @@ mod generated {
 mod open_enums {
     include!(concat!(env!("OUT_DIR"), "/open_enums.rs"));
 }
+#[doc(hidden)] // the operation table, for the workspace's sandbox and tests; not a stable API
 pub mod operations;
 mod paginate;
 mod path_encoding;
 mod power;
-pub mod rate_limit;
+mod rate_limit;
 mod response_guard;
 mod result_ext;
-pub mod retry;
+mod retry;
 mod runtime;
-#[cfg(feature = "sandbox")]
-pub mod sandbox;
 mod secret;
 #[cfg(feature = "testing")]
 pub mod testing;
 
 pub use billing::{BillingModel, FleetCost, MonthlyCost, OverdueInvoice, cycle_months};
-pub use changes::{CommitOptions, Quote, ResourceChange};
+pub use changes::{CommitOptions, OptionValue, Quote, ResourceChange};
+pub use client_ext::ClientExt;
 pub use config::{ClientBuilder, DEFAULT_BASE_URL, DEFAULT_USER_AGENT, ENV_API_KEY, ENV_BASE_URL};
 pub use error::{ActionBlocked, ApiError, DecodeError, Error, ErrorCode, LegacyApiError, Result};
 pub use gates::Action;
@@ -45,6 +46,12 @@ pub use result_ext::ResultExt;
 pub use retry::RetryPolicy;
 pub use runtime::Runtime;
 pub use secret::Secret;
+
+/// The extension traits, for `use hostup::prelude::*;`: the helpers on [`Client`]
+/// ([`ClientExt`]) and `.value()` on generated calls ([`ResultExt`]).
+pub mod prelude {
+    pub use crate::{ClientExt, ResultExt};
+}
 
 /// The request and response types generated from the spec, and the open enums.
 pub mod types {

@@ -13,7 +13,13 @@ use crate::{Client, Error, Result, types};
 pub const MAX_PAGE_SIZE: u64 = 100;
 
 /// One page as the paginator needs it.
+///
+/// ```
+/// let page = hostup::Page::new(vec![1, 2], Some("next".to_string())).with_has_more(Some(true));
+/// assert_eq!(page.items, [1, 2]);
+/// ```
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct Page<T> {
     /// The page's items.
     pub items: Vec<T>,
@@ -21,6 +27,20 @@ pub struct Page<T> {
     pub next_cursor: Option<String>,
     /// The server's `hasMore`, when it sends one; `Some(false)` ends the walk.
     pub has_more: Option<bool>,
+}
+
+impl<T> Page<T> {
+    /// A page of `items`, with the cursor of the next page (`None` on the last).
+    pub fn new(items: Vec<T>, next_cursor: Option<String>) -> Self {
+        Page { items, next_cursor, has_more: None }
+    }
+
+    /// The server's `hasMore`, when it sends one.
+    #[must_use]
+    pub fn with_has_more(mut self, has_more: Option<bool>) -> Self {
+        self.has_more = has_more;
+        self
+    }
 }
 
 /// Streams every item of a cursor-paginated list. `fetch_page(cursor)` reads one page; the first
@@ -60,41 +80,29 @@ where
     .try_flatten()
 }
 
-impl Client {
-    /// Every VPS of the account, across pages, `page_size` (1 to 100) at a time.
-    ///
-    /// ```no_run
-    /// use futures::TryStreamExt;
-    /// # async fn run(client: hostup::Client) -> hostup::Result<()> {
-    /// let mut fleet = std::pin::pin!(client.vps_stream(50));
-    /// while let Some(vps) = fleet.try_next().await? {
-    ///     println!("{}", vps.id.as_deref().unwrap_or("?"));
-    /// }
-    /// # Ok(()) }
-    /// ```
-    pub fn vps_stream(&self, page_size: u64) -> impl Stream<Item = Result<types::VpsSummary>> + Send + '_ {
-        let limit = NonZeroU64::new(page_size).filter(|n| n.get() <= MAX_PAGE_SIZE);
-        let pages = paginate(move |cursor| async move {
+/// Every VPS of the account, `page_size` at a time ([`ClientExt::vps_stream`]); owns its client.
+///
+/// [`ClientExt::vps_stream`]: crate::ClientExt::vps_stream
+pub(crate) fn vps_stream(
+    client: Client,
+    page_size: u64,
+) -> impl Stream<Item = Result<types::VpsSummary>> + Send + Unpin + 'static {
+    let limit = NonZeroU64::new(page_size).filter(|n| n.get() <= MAX_PAGE_SIZE);
+    let pages = paginate(move |cursor| {
+        let client = client.clone();
+        async move {
             let limit = limit.ok_or_else(|| {
                 Error::InvalidRequest(format!("page size must be 1 to {MAX_PAGE_SIZE}, not {page_size}"))
             })?;
-            let mut request = self.list_vps().limit(limit);
+            let mut request = client.list_vps().limit(limit);
             if let Some(cursor) = cursor {
                 request = request.cursor(cursor);
             }
             let page = request.send().await?.into_inner();
-            Ok(Page { items: page.data, next_cursor: page.next_cursor, has_more: page.has_more })
-        });
-        pages.boxed()
-    }
-
-    /// Every VPS of the account, collected into one `Vec`.
-    ///
-    /// # Errors
-    /// The first error of any page request, or [`Error::Pagination`] on a repeated cursor.
-    pub async fn all_vps(&self) -> Result<Vec<types::VpsSummary>> {
-        self.vps_stream(MAX_PAGE_SIZE).try_collect().await
-    }
+            Ok(Page::new(page.data, page.next_cursor).with_has_more(page.has_more))
+        }
+    });
+    pages.boxed()
 }
 
 #[cfg(test)]

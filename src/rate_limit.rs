@@ -18,6 +18,7 @@ use tokio::time::Instant;
 
 /// The rate-limit budget the server reported on its latest response.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RateLimit {
     /// Requests allowed in the window (`X-RateLimit-Limit`).
     pub limit: Option<u64>,

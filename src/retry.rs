@@ -15,7 +15,8 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 
-/// How often and how long the client retries. See the [module docs](self) for what is retried.
+/// How often and how long the client retries. GETs and `dryRun: true` previews are retried after
+/// timeouts and 502/503/504; other POSTs only when nothing was sent (connection refused) or on a 429.
 ///
 /// ```
 /// use std::time::Duration;

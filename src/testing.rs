@@ -83,7 +83,7 @@ pub fn fast_retries() -> RetryPolicy {
         .with_deadline(Duration::from_secs(10))
 }
 
-/// Wait options that poll every 5 to 20 ms and give up after 10 s, for [`Client::wait`] in tests.
+/// Wait options that poll every 5 to 20 ms and give up after 10 s, for [`PowerOperation::wait`](crate::PowerOperation::wait) in tests.
 pub fn fast_wait() -> WaitOptions {
     WaitOptions::default()
         .with_poll_interval(Duration::from_millis(5), Duration::from_millis(20))

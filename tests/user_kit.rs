@@ -1,6 +1,7 @@
 //! How a user of the crate tests their own code with `hostup::testing`: the two functions below
 //! stand for "my app", and the tests mock HostUp around them. Only the public API is used.
 
+use hostup::prelude::*;
 use hostup::testing::{self, Method, MockServer, MockServerExt};
 use hostup::types::PowerState;
 use hostup::{Action, Client, PowerAction, Result, WaitOptions};
@@ -21,7 +22,7 @@ async fn restart_if_allowed(client: &Client, id: &str, wait: WaitOptions) -> Res
         return Ok(format!("left {id} alone: {blocked}"));
     }
     let op = client.power(id, PowerAction::Restart).await?;
-    let status = client.wait(&op, wait).await?;
+    let status = op.wait(client, wait).await?;
     Ok(format!("{id} is {}", status.power_state.map_or("unknown".into(), |s| s.to_string())))
 }
 

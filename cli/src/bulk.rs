@@ -7,6 +7,7 @@ use std::io::Read;
 
 use futures::StreamExt;
 use hostup::Client;
+use hostup::prelude::*;
 use hostup::types::VpsSummary;
 use serde::Serialize;
 use serde_json::Value;

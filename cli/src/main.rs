@@ -15,7 +15,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use hostup::PowerAction;
-use hostup::sandbox::Sandbox;
+use hostup_sandbox::Sandbox;
 
 use args::{Cli, Command, Vps};
 use commands::Session;

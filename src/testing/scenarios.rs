@@ -146,7 +146,7 @@ pub struct PowerMocks<'a> {
 /// Mocks a power action from its 202 to the end: the action route answers 202 with job
 /// `job_<vps_id>`, the job completes on the `polls`-th poll, and the status then reports the
 /// action's target state. Mock `getVpsDetails` yourself ([`vps_details`](super::vps_details)):
-/// [`Client::power`](crate::Client::power) reads the gate there first.
+/// [`ClientExt::power`](crate::ClientExt::power) reads the gate there first.
 pub fn power_action_completes<'a>(
     server: &'a MockServer,
     vps_id: &str,

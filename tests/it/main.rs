@@ -1,5 +1,6 @@
 //! Integration tests: every test talks to a server on loopback; nothing leaves the machine.
 
+mod api_shape;
 mod bad_input;
 mod operations;
 mod paths;

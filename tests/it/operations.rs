@@ -7,6 +7,7 @@ use httpmock::prelude::*;
 use serde_json::json;
 
 use hostup::ResultExt;
+use hostup::prelude::*;
 
 use crate::support::*;
 

@@ -1,5 +1,6 @@
 //! Preview then commit, option validation, and routes chosen by billing model.
 
+use hostup::prelude::*;
 use hostup::types::{BillingCycleChoice, VpsDetails};
 use hostup::{CommitOptions, Error, ErrorCode, ResourceChange};
 use serde_json::json;
@@ -33,7 +34,7 @@ async fn preview_then_commit_sends_exactly_the_two_bodies() {
         (Some(40.0), Some(40.0), Some("SEK"))
     );
     assert!(quote.can_commit());
-    let result = client.commit_quote(&quote, CommitOptions::default()).await.unwrap();
+    let result = quote.commit(&client, CommitOptions::default()).await.unwrap();
     assert_eq!(result.dry_run, Some(false));
     assert_eq!(server.count(), 2);
     assert_eq!(sent(&server, 0), fixture_json("changeVpsResources.request.previewBandwidth"));
@@ -49,7 +50,7 @@ async fn billing_cycle_hint_goes_only_with_the_preview() {
         .set("bandwidthGb", 4096)
         .billing_cycle_hint(hostup::types::RequestedBillingCycle::Annually);
     let quote = client.preview_resources(VPS_ID, &change).await.unwrap();
-    client.commit_quote(&quote, CommitOptions::default()).await.unwrap();
+    quote.commit(&client, CommitOptions::default()).await.unwrap();
     assert_eq!(sent(&server, 0)["billingCycle"], "annually");
     assert!(sent(&server, 1).get("billingCycle").is_none());
 }
@@ -61,7 +62,7 @@ async fn a_quote_that_cannot_be_committed_sends_nothing() {
     let quote =
         client.preview_resources(VPS_ID, &ResourceChange::new().set("bandwidthGb", 4096)).await.unwrap();
     assert_eq!(quote.blocked_reason(), Some("Payment method required."));
-    let err = client.commit_quote(&quote, CommitOptions::default()).await.unwrap_err();
+    let err = quote.commit(&client, CommitOptions::default()).await.unwrap_err();
     let Error::Blocked(blocked) = &err else { panic!("{err:?}") };
     assert_eq!(blocked.code.as_deref(), Some("no_card_on_file"));
     assert_eq!(server.count(), 1, "only the preview was sent");
@@ -75,7 +76,7 @@ async fn invoice_conflict_is_resent_only_when_asked() {
     let client = client(&server.base);
     let quote =
         client.preview_resources(VPS_ID, &ResourceChange::new().set("bandwidthGb", 4096)).await.unwrap();
-    let err = client.commit_quote(&quote, CommitOptions::default()).await.unwrap_err();
+    let err = quote.commit(&client, CommitOptions::default()).await.unwrap_err();
     assert_eq!(err.code(), Some(&ErrorCode::ExistingInvoiceBlocking));
     assert_eq!(server.count(), 2);
 
@@ -85,7 +86,7 @@ async fn invoice_conflict_is_resent_only_when_asked() {
     let quote =
         client.preview_resources(VPS_ID, &ResourceChange::new().set("bandwidthGb", 4096)).await.unwrap();
     let opt_in = CommitOptions::default().cancel_existing_invoice_on_conflict(true);
-    client.commit_quote(&quote, opt_in).await.unwrap();
+    quote.commit(&client, opt_in).await.unwrap();
     assert_eq!(server.count(), 3);
     assert!(sent(&server, 1).get("cancelExistingInvoice").is_none());
     assert_eq!(sent(&server, 2)["cancelExistingInvoice"], true);
@@ -156,7 +157,7 @@ fn overdue_invoices_get_absolute_payment_links() {
     body["overdueInvoices"] = json!([{"id": "inv_1", "number": "10001", "amount": 99, "currencyCode": "SEK",
         "dueAt": "2026-05-27T00:00:00.000Z", "status": "unpaid", "paymentUrl": "/billing?invoice=10001"}]);
     let vps: VpsDetails = serde_json::from_value(body).unwrap();
-    let overdue = client.overdue_invoices(&vps);
+    let overdue = vps.unpaid_overdue_invoices(client.base_url());
     assert_eq!(overdue.len(), 1);
     assert_eq!(overdue[0].payment_link.as_deref(), Some("https://cloud.hostup.se/billing?invoice=10001"));
 }
@@ -175,7 +176,7 @@ async fn a_commit_warning_and_a_server_conflict_are_visible() {
     let quote =
         client.preview_resources(VPS_ID, &ResourceChange::new().set("bandwidthGb", 4096)).await.unwrap();
     assert_eq!(quote.commit_warning(), Some("existing_invoice_blocking"));
-    let err = client.commit_quote(&quote, CommitOptions::default()).await.unwrap_err();
+    let err = quote.commit(&client, CommitOptions::default()).await.unwrap_err();
     assert!(err.is_blocked(), "{err:?}");
 }
 
@@ -189,4 +190,26 @@ async fn value_turns_a_generated_result_into_a_hostup_result() {
     assert_eq!(vps.name.as_deref(), Some("app-01"));
     let err = client.get_vps().id(VPS_ID).send().await.value().unwrap_err();
     assert!(err.is_not_found() && !err.is_blocked());
+}
+
+#[tokio::test]
+async fn numbers_json_cannot_carry_are_refused_by_key_before_sending() {
+    let server = ScriptServer::start(vec![json(200, &fixture("getVpsUpgradeOptions.200"))]).await;
+    let client = client(&server.base);
+    for number in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+        let change = ResourceChange::new().set("ipv6", true).set("bandwidthGb", number);
+        for result in [
+            client.preview_resources(VPS_ID, &change).await,
+            client.preview_resources_checked(VPS_ID, &change).await,
+        ] {
+            let err = result.unwrap_err();
+            assert!(matches!(&err, Error::InvalidOption { key, .. } if key == "bandwidthGb"), "{err:?}");
+            assert!(err.to_string().contains(&number.to_string()), "{err}");
+        }
+        assert!(!change.resources().contains_key("bandwidthGb"), "never kept as null");
+    }
+    assert_eq!(server.count(), 0, "nothing was sent");
+    // A finite value given later replaces the refused one.
+    let fixed = ResourceChange::new().set("bandwidthGb", f64::NAN).set("bandwidthGb", 4096.0);
+    assert!(fixed.check_finite().is_ok());
 }

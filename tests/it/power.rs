@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use hostup::prelude::*;
 use hostup::{Error, PowerAction, WaitOptions};
 use serde_json::json;
 
@@ -30,8 +31,8 @@ async fn restart_then_wait_returns_on_completed() {
     let op = client.power(VPS_ID, PowerAction::Restart).await.unwrap();
     let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let log = seen.clone();
-    let status = client
-        .wait(&op, quick().on_progress(move |p| log.lock().unwrap().push(p.status.clone())))
+    let status = op
+        .wait(&client, quick().on_progress(move |p| log.lock().unwrap().push(p.status.clone())))
         .await
         .unwrap();
     assert_eq!(status.power_state, Some(hostup::types::PowerState::Running));
@@ -54,7 +55,7 @@ async fn wait_fails_on_failed() {
     .await;
     let client = client(&server.base);
     let op = client.power(VPS_ID, PowerAction::Reset).await.unwrap();
-    let err = client.wait(&op, quick()).await.unwrap_err();
+    let err = op.wait(&client, quick()).await.unwrap_err();
     assert!(
         matches!(&err, Error::OperationFailed { detail, .. } if detail == "hypervisor refused"),
         "{err:?}"
@@ -71,7 +72,7 @@ async fn wait_times_out_with_the_last_status() {
     .await;
     let client = client(&server.base);
     let op = client.power(VPS_ID, PowerAction::Stop).await.unwrap();
-    let err = client.wait(&op, quick().with_max_wait(Duration::from_millis(200))).await.unwrap_err();
+    let err = op.wait(&client, quick().with_max_wait(Duration::from_millis(200))).await.unwrap_err();
     let Error::WaitTimeout { job_id, last_status, .. } = &err else { panic!("{err:?}") };
     assert_eq!((job_id.as_str(), last_status.as_str()), ("job_01hxa3b4c5d6e7f8g9h0j1k2m3", "in_progress"));
     assert!(err.to_string().contains("still in_progress"));
@@ -101,7 +102,7 @@ async fn a_poll_url_on_another_host_is_refused() {
     .await;
     let client = client(&server.base);
     let op = client.power(VPS_ID, PowerAction::Restart).await.unwrap();
-    let err = client.wait(&op, quick()).await.unwrap_err();
+    let err = op.wait(&client, quick()).await.unwrap_err();
     assert!(matches!(&err, Error::InvalidRequest(m) if m.contains("another host")), "{err:?}");
     assert_eq!(server.count(), 2);
 }
@@ -122,6 +123,76 @@ async fn legacy_job_shape_and_status_fallback_are_understood() {
     .await;
     let client = client(&server.base);
     let op = client.power(VPS_ID, PowerAction::Shutdown).await.unwrap();
-    let status = client.wait(&op, quick()).await.unwrap();
+    let status = op.wait(&client, quick()).await.unwrap();
     assert_eq!(status.power_state, Some(hostup::types::PowerState::Stopped));
+}
+
+/// Status replies for a reboot wait: `states` in order (the last repeats), no uptime.
+fn statuses(states: &[&str]) -> Vec<Reply> {
+    states.iter().map(|s| json(200, &json!({"id": VPS_ID, "powerState": s}).to_string())).collect()
+}
+
+/// Runs a restart whose 202 is `accepted`, then `job` replies (if any), then `states`.
+async fn restart_wait(accepted: &str, job: Option<Reply>, states: &[&str]) -> (hostup::Result<()>, usize) {
+    let mut script = vec![json(200, &fixture("getVpsDetails.200")), json(202, accepted)];
+    script.extend(job);
+    script.extend(statuses(states));
+    let server = ScriptServer::start(script).await;
+    let client = client(&server.base);
+    let op = client.power(VPS_ID, PowerAction::Restart).await.unwrap();
+    let waited = op.wait(&client, quick().with_max_wait(Duration::from_millis(300))).await;
+    let status_polls = server.seen().iter().filter(|s| s.path.ends_with("/status")).count();
+    (
+        waited.map(|status| assert_eq!(status.power_state, Some(hostup::types::PowerState::Running))),
+        status_polls,
+    )
+}
+
+/// The three ways a reboot wait has nothing but the VPS's status to go by.
+fn blind_cases() -> Vec<(&'static str, String, Option<Reply>)> {
+    let accepted = fixture("restartVps.202");
+    vec![
+        ("no operation in the 202", "{}".to_string(), None),
+        ("a 404 job", accepted.clone(), Some(json(404, r#"{"title": "Not Found", "status": 404}"#))),
+        ("an unreadable job body", accepted, Some(json(200, r#"{"something": "else"}"#))),
+    ]
+}
+
+#[tokio::test]
+async fn a_reboot_never_seen_is_not_reported_done() {
+    for (case, accepted, job) in blind_cases() {
+        let (waited, polls) = restart_wait(&accepted, job, &["running"]).await;
+        let Err(Error::WaitTimeout { last_status, .. }) = &waited else { panic!("{case}: {waited:?}") };
+        assert_eq!(last_status, "powerState running, no reboot seen yet", "{case}");
+        assert!(polls > 1, "{case}: the wait kept watching ({polls} polls)");
+    }
+}
+
+#[tokio::test]
+async fn a_reboot_seen_going_down_and_up_is_done() {
+    for (case, accepted, job) in blind_cases() {
+        let (waited, polls) =
+            restart_wait(&accepted, job, &["running", "running", "stopping", "running"]).await;
+        waited.unwrap_or_else(|e| panic!("{case}: {e}"));
+        assert_eq!(polls, 4, "{case}: done at the first running after the transition, not before");
+    }
+}
+
+#[tokio::test]
+async fn a_restarted_uptime_confirms_a_reboot() {
+    let up =
+        |seconds: u32| json(200, &json!({"powerState": "running", "uptimeSeconds": seconds}).to_string());
+    let server = ScriptServer::start(vec![
+        json(200, &fixture("getVpsDetails.200")),
+        json(202, "{}"),
+        up(86_400),
+        up(86_401),
+        up(2),
+    ])
+    .await;
+    let client = client(&server.base);
+    let op = client.power(VPS_ID, PowerAction::Reset).await.unwrap();
+    let status = op.wait(&client, quick()).await.unwrap();
+    assert_eq!(status.uptime_seconds, Some(2.0));
+    assert_eq!(server.count(), 5);
 }

@@ -4,8 +4,8 @@
 
 use std::time::{Duration, Instant};
 
-use hostup::sandbox::{Sandbox, fleet};
 use hostup::{Client, Error};
+use hostup_sandbox::{Sandbox, fleet};
 
 use crate::support::HANG_GUARD;
 

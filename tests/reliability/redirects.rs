@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use hostup::prelude::*;
 use hostup::{Error, PowerAction, WaitOptions};
 use serde_json::json;
 
@@ -92,7 +93,7 @@ async fn a_foreign_poll_url_is_refused_in_every_spelling() {
             ScriptServer::start(vec![json(200, &fixture("getVpsDetails.200")), accepted(poll_url)]).await;
         let c = client(&server.base);
         let op = guard(c.power(VPS_ID, PowerAction::Restart)).await.unwrap();
-        let err = guard(c.wait(&op, quick())).await.unwrap_err();
+        let err = guard(op.wait(&c, quick())).await.unwrap_err();
         assert!(
             matches!(&err, Error::InvalidRequest(m) if m.contains("another host")),
             "{poll_url}: {err:?}"
@@ -121,7 +122,7 @@ async fn a_poll_url_is_only_a_job_id_on_the_clients_own_host() {
         .await;
         let c = client(&server.base);
         let op = guard(c.power(VPS_ID, PowerAction::Restart)).await.unwrap();
-        guard(c.wait(&op, quick())).await.unwrap_or_else(|e| panic!("{poll_url:?}: {e}"));
+        guard(op.wait(&c, quick())).await.unwrap_or_else(|e| panic!("{poll_url:?}: {e}"));
         assert_eq!(server.seen()[2].path, polled, "{poll_url:?}");
     }
 }

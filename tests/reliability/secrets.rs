@@ -4,8 +4,9 @@
 
 use std::time::Duration;
 
-use hostup::sandbox::{Sandbox, fleet};
+use hostup::prelude::*;
 use hostup::{Client, CommitOptions, Error, PowerAction, ResourceChange, RetryPolicy, WaitOptions};
+use hostup_sandbox::{Sandbox, fleet};
 
 use crate::support::*;
 
@@ -61,9 +62,9 @@ async fn changes(c: &Client, seen: &mut Seen) {
     let change = ResourceChange::new().set("snapshotSlots", 2);
     let quote = c.preview_resources_checked(fleet::MONTHLY_SEK, &change).await.unwrap();
     seen.debug(&quote);
-    seen.result(&c.commit_quote(&quote, CommitOptions::default()).await);
+    seen.result(&quote.commit(c, CommitOptions::default()).await);
     let blocked = c.preview_resources(fleet::OVERDUE, &change).await.unwrap();
-    seen.result(&c.commit_quote(&blocked, CommitOptions::default()).await);
+    seen.result(&blocked.commit(c, CommitOptions::default()).await);
     let bad = ResourceChange::new().set("gpuCount", 1);
     seen.result(&c.preview_resources_checked(fleet::MONTHLY_SEK, &bad).await);
     let fixed = c.get_vps_details().id(fleet::MONTHLY_SEK).send().await.unwrap().into_inner();
@@ -78,7 +79,7 @@ async fn power(c: &Client, seen: &mut Seen) {
     seen.result(&c.start_vps().id(fleet::MONTHLY_SEK).send().await.map_err(Error::from)); // 409
     let op = c.power(fleet::QUARTERLY_EUR, PowerAction::Start).await.unwrap();
     seen.debug(&op);
-    seen.result(&c.wait(&op, quick()).await);
+    seen.result(&op.wait(c, quick()).await);
 }
 
 async fn faults(sandbox: &Sandbox, c: &Client, seen: &mut Seen) {
@@ -90,7 +91,7 @@ async fn faults(sandbox: &Sandbox, c: &Client, seen: &mut Seen) {
     seen.result(&reader.restart_vps().id(id).send().await.map_err(Error::from));
     seen.result(&c.get_vps_details().id("vps_01doesnotexist0000000000000").send().await.map_err(Error::from));
     let knobs = sandbox.faults();
-    let knobs_on: [fn(&hostup::sandbox::Faults); 3] =
+    let knobs_on: [fn(&hostup_sandbox::Faults); 3] =
         [|f| f.set_error_rate(1.0), |f| f.set_html_errors(true), |f| f.set_drop_rate(1.0)];
     for set in knobs_on {
         set(knobs);

@@ -2,6 +2,7 @@
 
 use std::time::{Duration, Instant};
 
+use hostup::prelude::*;
 use hostup::{Client, PowerAction, PowerOperation, WaitOptions};
 use serde_json::Value;
 
@@ -74,7 +75,7 @@ pub async fn run(
                 if !power.wait {
                     return Ok((operation_json(&op), accepted_text(&op)));
                 }
-                let status = client.wait(&op, WaitOptions::default().with_max_wait(max_wait)).await?;
+                let status = op.wait(client, WaitOptions::default().with_max_wait(max_wait)).await?;
                 let state = status.power_state.as_ref().map_or("unknown".into(), |s| s.to_string());
                 let summary = format!("{state} after {:.1}s", started.elapsed().as_secs_f64());
                 Ok((serde_json::to_value(&status).unwrap_or(Value::Null), summary))
@@ -88,11 +89,11 @@ pub async fn run(
 
 /// The spec's `Operation` the server returned (null when it returned none).
 fn operation_json(op: &PowerOperation) -> Value {
-    serde_json::to_value(&op.operation).unwrap_or(Value::Null)
+    serde_json::to_value(op.operation()).unwrap_or(Value::Null)
 }
 
 fn accepted_text(op: &PowerOperation) -> String {
-    let job = op.operation.as_ref().map_or("-", |o| o.job_id.as_str());
+    let job = op.operation().map_or("-", |o| o.job_id.as_str());
     format!("accepted (job {job})")
 }
 
@@ -106,7 +107,7 @@ async fn one(
     let started = Instant::now();
     let op = client.power(id, action).await?;
     let name = action_name(action);
-    let job = op.operation.as_ref().map_or("-".to_string(), |o| o.job_id.clone());
+    let job = op.operation().map_or("-".to_string(), |o| o.job_id.clone());
     let Some(max_wait) = wait else {
         let fields = [
             ("vps", id.to_string()),
@@ -118,7 +119,7 @@ async fn one(
     };
     let waiting = Waiting::start(session.progress, &format!("{name} of {id}"));
     let options = WaitOptions::default().with_max_wait(max_wait).on_progress(waiting.callback());
-    let waited = client.wait(&op, options).await;
+    let waited = op.wait(client, options).await;
     waiting.finish();
     let status = waited?;
     let state = status.power_state.as_ref().map_or("unknown".into(), |s| s.to_string());

@@ -1,5 +1,6 @@
 //! `hostup vps list|show|preview|commit`.
 
+use hostup::prelude::*;
 use hostup::types::{VpsDetails, VpsSummary};
 use hostup::{Action, Client, CommitOptions, Quote, ResourceChange};
 use serde_json::Value;
@@ -70,7 +71,7 @@ fn details_fields(client: &Client, vps: &VpsDetails) -> Vec<(&'static str, Strin
         let reason = gate.reason.as_deref().unwrap_or("no reason given");
         out.push(("blocked", format!("{:<22} {reason}{code}", action.gate_name())));
     }
-    for overdue in client.overdue_invoices(vps) {
+    for overdue in vps.unpaid_overdue_invoices(client.base_url()) {
         let invoice = &overdue.invoice;
         let link = overdue.payment_link.unwrap_or_default();
         out.push((
@@ -190,7 +191,7 @@ pub async fn commit(
     Confirmation { what: &what, consequence: &consequence, risk: Risk::Irreversible(accepted) }
         .ask(session.yes)?;
     let options = CommitOptions::default().cancel_existing_invoice_on_conflict(cancel_invoice);
-    let result = client.commit_quote(&quote, options).await?;
+    let result = quote.commit(client, options).await?;
     let mut out = quote_fields(&quote);
     out.retain(|(k, _)| *k != "can commit");
     let invoice = result.payment_invoice.as_ref().and_then(|i| i.get("id")).and_then(Value::as_str);

@@ -158,11 +158,7 @@ pub fn emit(text: &str) {
 
 /// `PAYG` or `fixed, monthly`.
 pub fn billing(model: Option<BillingModel>) -> String {
-    match model {
-        Some(BillingModel::Payg) => "PAYG".into(),
-        Some(BillingModel::Fixed(cycle)) => format!("fixed, {cycle}"),
-        None => "-".into(),
-    }
+    model.map_or("-".into(), |m| m.to_string())
 }
 
 /// `99.00 SEK`.

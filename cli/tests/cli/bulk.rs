@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use hostup::sandbox::{Sandbox, fleet};
+use hostup_sandbox::{Sandbox, fleet};
 use serde_json::Value;
 
 use crate::common::Home;

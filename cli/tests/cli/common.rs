@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use hostup::sandbox::Sandbox;
+use hostup_sandbox::Sandbox;
 use serde_json::Value;
 
 /// What a run printed and how it ended.
@@ -83,11 +83,6 @@ pub struct Invocation {
 impl Invocation {
     pub fn env(mut self, name: &str, value: &str) -> Self {
         self.command.env(name, value);
-        self
-    }
-
-    pub fn env_remove(mut self, name: &str) -> Self {
-        self.command.env_remove(name);
         self
     }
 

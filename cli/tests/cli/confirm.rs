@@ -4,8 +4,8 @@
 use std::process::Command;
 use std::time::Duration;
 
-use hostup::sandbox::{Sandbox, fleet};
 use hostup::types::PowerState;
+use hostup_sandbox::{Sandbox, fleet};
 use rexpect::process::wait::WaitStatus;
 use rexpect::session::PtySession;
 

@@ -3,7 +3,7 @@
 
 use std::os::unix::fs::PermissionsExt;
 
-use hostup::sandbox::{Sandbox, fleet};
+use hostup_sandbox::{Sandbox, fleet};
 
 use crate::common::{Home, Run};
 

@@ -1,6 +1,6 @@
 //! Every output format of every listing, one JSON shape per resource, secrets redacted.
 
-use hostup::sandbox::{Sandbox, fleet};
+use hostup_sandbox::{Sandbox, fleet};
 use serde_json::Value;
 
 use crate::common::Home;

@@ -7,7 +7,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
 
-use crate::types::{FieldError, LegacyError, ProblemDetails};
+use hostup::types::{FieldError, LegacyError, ProblemDetails};
 
 /// An error answer, before it is rendered (boxed: handlers pass it around in every `Result`).
 #[derive(Clone, Debug)]

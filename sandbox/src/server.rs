@@ -7,7 +7,7 @@
 
 use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
@@ -145,7 +145,12 @@ async fn handle(
         }
     };
     let mut response = finish(&shared, response, flavor, &path, faults.html);
-    budget.apply(response.headers_mut());
+    let offset = shared.faults.clock_offset();
+    budget.apply(response.headers_mut(), offset);
+    // Set here so a skewed clock shows; hyper adds `Date` only when a response has none.
+    if let Ok(date) = header::HeaderValue::from_str(&httpdate::fmt_http_date(shared.faults.now())) {
+        response.headers_mut().insert(header::DATE, date);
+    }
     if let Some(recorder) = &shared.recorder {
         response = record(recorder, response, operation.map(|op| op.id), &method, &path).await;
     }
@@ -165,7 +170,7 @@ fn finish(
         Flavor::V2 => shared.ids.public("req_"),
         Flavor::Legacy => shared.ids.uuid(),
     };
-    let ctx = Context { flavor, path, request_id, timestamp: iso(SystemTime::now()), html };
+    let ctx = Context { flavor, path, request_id, timestamp: iso(shared.faults.now()), html };
     render(fail, &ctx)
 }
 

@@ -5,12 +5,13 @@ use std::num::NonZeroU64;
 use std::time::Duration;
 
 use futures::TryStreamExt;
-use hostup::sandbox::{Sandbox, fleet};
+use hostup::prelude::*;
 use hostup::types::{
     BillingCycle, BillingCycleChangeRequest, BillingCycleChoice, LegacyPowerAction, LegacyPowerRequest,
     OperationStatus, PaygResizeRequest, PlanChangeRequest, PowerState, RenewRequest, ResourceChangeRequest,
 };
 use hostup::{Error, ErrorCode};
+use hostup_sandbox::{Sandbox, fleet};
 use serde_json::json;
 
 use crate::support::{error, wait_job};
@@ -99,7 +100,7 @@ async fn a_power_action_runs_as_a_job_and_moves_the_gates() {
     let op = client.power(id, hostup::PowerAction::Shutdown).await.unwrap();
     let options = hostup::WaitOptions::default()
         .with_poll_interval(Duration::from_millis(20), Duration::from_millis(50));
-    let status = client.wait(&op, options).await.unwrap();
+    let status = op.wait(&client, options).await.unwrap();
     assert_eq!(status.power_state, Some(PowerState::Stopped));
 }
 

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use super::catalog::{self, Kind};
 use super::gates;
 use super::model::Vps;
-use crate::types::{
+use hostup::types::{
     Availability, BandwidthUsage, BillingCycle, BillingCycleGates, BillingCycleOffer, BillingCycleOptions,
     ConfigurableOption, ConfigurableOptionType, DeprecatedPricing, DeprecatedPricingBillingCycle,
     NetworkCounters, OperatingSystem, OperationState, PowerState, ProductReference, ServiceStatus,

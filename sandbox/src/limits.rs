@@ -8,6 +8,7 @@ use std::time::{Duration, SystemTime};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, header};
 use tokio::time::Instant;
 
+use super::faults::skew;
 use super::views::iso;
 
 const LIMIT: HeaderName = HeaderName::from_static("x-ratelimit-limit");
@@ -70,11 +71,12 @@ impl Budget {
 }
 
 impl Verdict {
-    /// Adds the rate-limit headers (and `Retry-After` on a refusal).
-    pub fn apply(&self, headers: &mut HeaderMap) {
+    /// Adds the rate-limit headers (and `Retry-After` on a refusal); the reset is told on the
+    /// server's clock, `clock_offset` seconds off the real one.
+    pub fn apply(&self, headers: &mut HeaderMap, clock_offset: i64) {
         headers.insert(LIMIT, HeaderValue::from(self.limit));
         headers.insert(REMAINING, HeaderValue::from(self.remaining));
-        if let Ok(value) = HeaderValue::from_str(&iso(self.reset)) {
+        if let Ok(value) = HeaderValue::from_str(&iso(skew(self.reset, clock_offset))) {
             headers.insert(RESET, value);
         }
         if let Some(seconds) = self.retry_after {
@@ -95,7 +97,7 @@ mod tests {
         let refused = budget.take();
         assert_eq!(refused.retry_after, Some(2)); // 1.5 s rounds up
         let mut headers = HeaderMap::new();
-        refused.apply(&mut headers);
+        refused.apply(&mut headers, 0);
         assert_eq!(headers["retry-after"], "2");
         assert!(headers["x-ratelimit-reset"].to_str().unwrap().ends_with('Z'));
         budget.set(2, Duration::ZERO);

@@ -9,12 +9,12 @@ use axum::extract::{Path, State};
 
 use super::power::gate_name;
 use super::{Reply, Shared, ensure, ok, parse};
-use crate::sandbox::catalog;
-use crate::sandbox::gates;
-use crate::sandbox::model::{PowerVerb, Vps};
-use crate::sandbox::problem::Fail;
-use crate::sandbox::views::iso;
-use crate::types::{
+use crate::catalog;
+use crate::gates;
+use crate::model::{PowerVerb, Vps};
+use crate::problem::Fail;
+use crate::views::iso;
+use hostup::types::{
     BillingCycle, LegacyBandwidthUsage, LegacyLoginDetails, LegacyNumber, LegacyPowerAction,
     LegacyPowerRequest, LegacyPowerResponse, LegacyPowerResponseData, LegacyPricing,
     LegacyPricingBillingCycle, LegacyUsageSample, LegacyVmDetails, LegacyVmDetailsResponse, PowerState,

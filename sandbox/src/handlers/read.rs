@@ -5,9 +5,9 @@ use axum::extract::{Path, Query, State};
 use serde_json::json;
 
 use super::{Reply, Shared, find, ok};
-use crate::sandbox::problem::Fail;
-use crate::sandbox::views;
-use crate::types::VpsList;
+use crate::problem::Fail;
+use crate::views;
+use hostup::types::VpsList;
 
 const DEFAULT_PAGE: usize = 20;
 const MAX_PAGE: usize = 100;

@@ -10,11 +10,11 @@ use serde_json::{Map, Value, json};
 use tokio::time::Instant;
 
 use super::{Reply, Shared, ensure, find, ok, parse, reply};
-use crate::sandbox::gates;
-use crate::sandbox::model::{Job, Phase, PowerVerb};
-use crate::sandbox::problem::Fail;
-use crate::sandbox::views::iso;
-use crate::types::{
+use crate::gates;
+use crate::model::{Job, Phase, PowerVerb};
+use crate::problem::Fail;
+use crate::views::iso;
+use hostup::types::{
     JobStatusResponse, LegacyJob, LegacyJobProgressDetails, LegacyNumber, Operation, OperationStatus,
     PowerActionRequest,
 };

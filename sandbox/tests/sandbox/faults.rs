@@ -1,9 +1,9 @@
 //! Each fault knob, and stopping the sandbox.
 
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
-use hostup::sandbox::{Sandbox, fleet};
 use hostup::{Client, Error, ErrorCode, RetryPolicy};
+use hostup_sandbox::{Sandbox, fleet};
 
 use crate::support::{error, http, quick_client};
 
@@ -111,4 +111,35 @@ async fn shutting_down_closes_the_port() {
     drop(sandbox);
     tokio::time::sleep(Duration::from_millis(20)).await;
     assert!(http().get(format!("{url}/api/v2/vps")).send().await.unwrap_err().is_connect());
+}
+
+/// Seconds from now to the time in a response header (negative: in the past).
+fn seconds_ahead(headers: &reqwest::header::HeaderMap, name: &str) -> i64 {
+    let value = headers[name].to_str().unwrap();
+    let at = httpdate::parse_http_date(value)
+        .or_else(|_| humantime::parse_rfc3339_weak(value))
+        .unwrap_or_else(|e| panic!("{name}: {value:?}: {e}"));
+    match at.duration_since(SystemTime::now()) {
+        Ok(ahead) => ahead.as_secs() as i64,
+        Err(behind) => -(behind.duration().as_secs() as i64),
+    }
+}
+
+#[tokio::test]
+async fn clock_offset_skews_date_and_the_rate_limit_reset() {
+    let sandbox =
+        Sandbox::builder().rate_limit(100, Duration::from_secs(60)).clock_offset(3_600).start().await;
+    let url = format!("{}/api/v2/vps", sandbox.url());
+    let response = http().get(&url).bearer_auth(sandbox.api_key()).send().await.unwrap();
+    let (date, reset) =
+        (seconds_ahead(response.headers(), "date"), seconds_ahead(response.headers(), "x-ratelimit-reset"));
+    assert!((3_595..=3_600).contains(&date), "Date is {date} s ahead");
+    assert!((3_650..=3_660).contains(&reset), "the reset is {reset} s ahead");
+
+    sandbox.faults().set_clock_offset(-600);
+    let response = http().get(&url).bearer_auth(sandbox.api_key()).send().await.unwrap();
+    assert!((-602..=-599).contains(&seconds_ahead(response.headers(), "date")));
+    sandbox.faults().clear();
+    let response = http().get(&url).bearer_auth(sandbox.api_key()).send().await.unwrap();
+    assert!((-2..=0).contains(&seconds_ahead(response.headers(), "date")));
 }

@@ -5,12 +5,12 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use hostup::operations::OPERATIONS;
-use hostup::sandbox::{Sandbox, fleet};
 use hostup::types::{
     BillingCycle, BillingCycleChoice, DiskResizeRequest, LegacyPowerAction, LegacyPowerRequest,
     ListVpsIncludeItem, PaygResizeRequest, PlanChangeRequest, PowerState, RenewRequest,
     ResourceChangeRequest,
 };
+use hostup_sandbox::{Sandbox, fleet};
 use serde_json::json;
 
 use crate::support::{Spec, assert_bodies_match_the_spec, wait_job};

@@ -5,10 +5,10 @@ use axum::extract::{Path, State};
 use serde_json::json;
 
 use super::{Reply, Shared, ensure, find_mut, ok, parse};
-use crate::sandbox::fleet::root_disk;
-use crate::sandbox::gates;
-use crate::sandbox::problem::{Fail, field};
-use crate::types::{
+use crate::fleet::root_disk;
+use crate::gates;
+use crate::problem::{Fail, field};
+use hostup::types::{
     DiskResizeRequest, PaygPreviousResources, PaygResizeRequest, PaygResizeResult, PaygResources,
 };
 

@@ -21,7 +21,7 @@ use serde_json::{Map, Value};
 use super::model::{State, Vps};
 use super::problem::{Fail, field, pointer_token};
 use super::server;
-use crate::types::ActionGate;
+use hostup::types::ActionGate;
 
 /// The handlers' state.
 type Shared = Arc<server::Shared>;

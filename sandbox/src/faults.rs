@@ -1,9 +1,9 @@
-//! Faults the sandbox injects, switchable while it runs: latency, 503s, dropped connections and
-//! HTML error pages. The dice come from a seeded generator, so a sequential test sees the same
+//! Faults the sandbox injects, switchable while it runs: latency, 503s, dropped connections,
+//! HTML error pages and a skewed clock. The dice come from a seeded generator, so a sequential test sees the same
 //! faults on every run.
 
 use std::sync::Mutex;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 #[derive(Clone, Copy, Debug, Default)]
 struct Settings {
@@ -11,6 +11,7 @@ struct Settings {
     error_rate: f64,
     drop_rate: f64,
     html_errors: bool,
+    clock_offset_secs: i64,
 }
 
 /// The fault knobs of a running [`Sandbox`](super::Sandbox), from
@@ -18,8 +19,8 @@ struct Settings {
 ///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")] async fn main() {
-/// use std::time::Duration;
-/// let sandbox = hostup::sandbox::Sandbox::start().await;
+/// use std::time::{Duration, SystemTime};
+/// let sandbox = hostup_sandbox::Sandbox::start().await;
 /// sandbox.faults().set_latency(Duration::from_millis(20));
 /// sandbox.faults().set_error_rate(0.25); // a quarter of the requests answer 503
 /// sandbox.faults().clear();
@@ -76,9 +77,34 @@ impl Faults {
         self.settings().html_errors = on;
     }
 
-    /// Switches every fault off.
+    /// Skews the server's clock by `seconds` (negative: behind). The `Date` header, the
+    /// `X-RateLimit-Reset` time and error timestamps are sent in the skewed time, as from a server
+    /// whose clock is off; the budget itself still runs on real time. Default 0.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let sandbox = hostup_sandbox::Sandbox::start().await;
+    /// sandbox.faults().set_clock_offset(-120); // the server's clock is two minutes behind
+    /// assert_eq!(sandbox.faults().clock_offset(), -120);
+    /// # }
+    /// ```
+    pub fn set_clock_offset(&self, seconds: i64) {
+        self.settings().clock_offset_secs = seconds;
+    }
+
+    /// Switches every fault off (the clock offset back to 0 as well).
     pub fn clear(&self) {
         *self.settings() = Settings::default();
+    }
+
+    /// The current clock offset in seconds.
+    pub fn clock_offset(&self) -> i64 {
+        self.settings().clock_offset_secs
+    }
+
+    /// The server's time now: the real time moved by the clock offset.
+    pub(crate) fn now(&self) -> SystemTime {
+        skew(SystemTime::now(), self.clock_offset())
     }
 
     /// The current latency.
@@ -116,6 +142,12 @@ impl Faults {
             html: s.html_errors,
         }
     }
+}
+
+/// `time` moved by `seconds` (negative: earlier).
+pub(crate) fn skew(time: SystemTime, seconds: i64) -> SystemTime {
+    let by = Duration::from_secs(seconds.unsigned_abs());
+    if seconds >= 0 { time + by } else { time.checked_sub(by).unwrap_or(SystemTime::UNIX_EPOCH) }
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, Method, StatusCode, header};
 use serde_json::json;
 
 use super::problem::{Fail, Flavor};
-use crate::operations::{OPERATIONS, OperationSpec};
+use hostup::operations::{OPERATIONS, OperationSpec};
 
 /// The issued keys and their scopes.
 #[derive(Debug)]

@@ -1,7 +1,6 @@
-//! The embedded sandbox (`hostup::sandbox`), driven through the typed client: every operation,
+//! The embedded sandbox (`hostup_sandbox`), driven through the typed client: every operation,
 //! the stateful flows, credentials and the budget, and each fault knob. Every body the sandbox
 //! sends is also checked against the spec's schemas with the xtask's validator.
-#![cfg(feature = "sandbox")]
 
 #[path = "sandbox/access.rs"]
 mod access;

@@ -2,9 +2,9 @@
 
 use std::time::{Duration, SystemTime};
 
-use hostup::sandbox::{Sandbox, fleet};
 use hostup::types::{DiskResizeRequest, RenewRequest};
 use hostup::{Error, ErrorCode, RetryPolicy};
+use hostup_sandbox::{Sandbox, fleet};
 
 use crate::support::{error, http, quick_client};
 

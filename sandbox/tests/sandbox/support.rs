@@ -3,14 +3,13 @@
 
 use std::time::Duration;
 
-use hostup::sandbox::{Exchange, Sandbox};
 use hostup::types::OperationStatus;
 use hostup::{Client, Error, RetryPolicy};
+use hostup_sandbox::{Exchange, Sandbox};
 
 /// A plain HTTP client, for looking at raw answers.
 pub fn http() -> reqwest::Client {
     // The crate builds reqwest without a default TLS provider; plain clients need one chosen.
-    #[cfg(feature = "rustls")]
     let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::new()
 }

@@ -2,7 +2,7 @@
 //! with these constants; every sandbox starts from the same fleet.
 //!
 //! ```
-//! use hostup::sandbox::fleet;
+//! use hostup_sandbox::fleet;
 //! assert_eq!(fleet::ALL.len(), 8);
 //! assert!(fleet::ALL.iter().all(|id| id.len() == 30 && id.starts_with("vps_")));
 //! ```
@@ -12,7 +12,7 @@ use std::time::{Duration, SystemTime};
 
 use super::catalog::{self, Plan};
 use super::model::{Block, Invoice, Vps};
-use crate::types::{BillingCycle, InvoiceReference, InvoiceStatus, PowerState, ServiceStatus};
+use hostup::types::{BillingCycle, InvoiceReference, InvoiceStatus, PowerState, ServiceStatus};
 
 /// A PAYG Cloud VPS: `billing.isPayg: true` although `billingCycle` says `monthly`. Running.
 pub const PAYG_CLOUD: &str = "vps_01jsbxpaygcloud00000000001";
@@ -41,7 +41,7 @@ pub const ALL: [&str; 8] =
 /// The root disk of a VPS (`vpsdisk_` and the VPS id's tail), for `actions/resize-disk`.
 ///
 /// ```
-/// use hostup::sandbox::fleet;
+/// use hostup_sandbox::fleet;
 /// assert_eq!(fleet::root_disk(fleet::MONTHLY_SEK), "vpsdisk_01jsbxfixedmonthlysek00002");
 /// ```
 pub fn root_disk(vps_id: &str) -> String {

@@ -13,12 +13,12 @@ use axum::extract::{Path, State};
 use serde_json::{Map, Value, json};
 
 use super::{Reply, Shared, ensure, find_mut, ok, parse};
-use crate::sandbox::catalog::{self, Kind, PLANS};
-use crate::sandbox::gates;
-use crate::sandbox::model::Vps;
-use crate::sandbox::problem::{Fail, field, pointer_token};
-use crate::sandbox::views::{iso, product};
-use crate::types::{
+use crate::catalog::{self, Kind, PLANS};
+use crate::gates;
+use crate::model::Vps;
+use crate::problem::{Fail, field, pointer_token};
+use crate::views::{iso, product};
+use hostup::types::{
     ActionGate, BillingCycle, BillingCycleChangeRequest, BillingCycleChangeResult, CommitActions,
     InvoiceReference, InvoiceStatus, PlanChangeRequest, PlanChangeResult, PriceChange, RenewBilling,
     RenewRequest, RenewResult, ResourceChangeRequest, ResourceChangeResult,

@@ -2,7 +2,7 @@
 //! refuse, so a client that checks `/details` first never sees a 409 it could have predicted.
 
 use super::model::Vps;
-use crate::types::{ActionGate, PowerState, ServiceStatus, VpsActions};
+use hostup::types::{ActionGate, PowerState, ServiceStatus, VpsActions};
 
 fn allow() -> ActionGate {
     ActionGate { allowed: true, reason: None, code: None }

@@ -3,7 +3,7 @@
 //! Prices are kept in SEK; other currencies convert at a fixed rate so every number a test sees is
 //! predictable.
 
-use crate::types::BillingCycle;
+use hostup::types::BillingCycle;
 
 /// A fixed-cycle plan (or the PAYG Cloud VPS product).
 #[derive(Debug)]

@@ -9,7 +9,7 @@ use std::time::{Duration, SystemTime};
 use tokio::time::Instant;
 
 use super::catalog::{self, OptionSpec, Plan};
-use crate::types::{BillingCycle, InvoiceReference, InvoiceStatus, PowerState, ServiceStatus};
+use hostup::types::{BillingCycle, InvoiceReference, InvoiceStatus, PowerState, ServiceStatus};
 
 /// An invoice attached to a VPS.
 #[derive(Clone, Debug)]

@@ -1,4 +1,4 @@
-//! An embedded HostUp sandbox: a simulated API server on a loopback port in this process, for
+//! The HostUp sandbox: a simulated API server on a loopback port in this process, for
 //! tests, examples and benchmarks that need no account and no network.
 //!
 //! It serves every operation of the spec over real HTTP, starting from a seeded fleet
@@ -11,7 +11,7 @@
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")] async fn main() -> hostup::Result<()> {
-//! use hostup::sandbox::{Sandbox, fleet};
+//! use hostup_sandbox::{Sandbox, fleet};
 //!
 //! let sandbox = Sandbox::start().await;
 //! let client = sandbox.client();
@@ -35,7 +35,9 @@
 //! Legacy routes (`/api/vm`, `/api/jobs`) answer errors in the legacy envelope instead.
 //! Committed changes are paid at once from a pretend card, so the invoices they return are paid.
 //!
-//! Requires the `sandbox` feature and a tokio runtime.
+//! Needs a tokio runtime.
+
+#![deny(missing_docs)]
 
 mod auth;
 mod catalog;
@@ -60,7 +62,7 @@ use tokio::task::JoinHandle;
 pub use faults::Faults;
 pub use stats::{Exchange, SandboxStats};
 
-use crate::{Client, Secret};
+use hostup::{Client, Secret};
 use model::State;
 
 /// The API key a sandbox accepts unless [`SandboxConfig::api_key`] names another. It holds every
@@ -72,7 +74,7 @@ pub const DEFAULT_API_KEY: &str = "hu_sandbox_0123456789abcdefghijklmnop";
 /// ```
 /// # #[tokio::main(flavor = "current_thread")] async fn main() {
 /// use std::time::Duration;
-/// let sandbox = hostup::sandbox::Sandbox::builder()
+/// let sandbox = hostup_sandbox::Sandbox::builder()
 ///     .job_duration(Duration::from_millis(50))
 ///     .rate_limit(10, Duration::from_secs(1))
 ///     .seed(42)
@@ -87,6 +89,7 @@ pub struct SandboxConfig {
     job_duration: Duration,
     rate_limit: (u64, Duration),
     record: bool,
+    clock_offset_secs: i64,
 }
 
 impl Default for SandboxConfig {
@@ -97,6 +100,7 @@ impl Default for SandboxConfig {
             job_duration: Duration::from_millis(300),
             rate_limit: (1000, Duration::from_secs(60)),
             record: false,
+            clock_offset_secs: 0,
         }
     }
 }
@@ -133,6 +137,13 @@ impl SandboxConfig {
         self
     }
 
+    /// Starts with the server's clock skewed by `seconds` (negative: behind), as
+    /// [`Faults::set_clock_offset`] does while it runs (default 0).
+    pub fn clock_offset(mut self, seconds: i64) -> Self {
+        self.clock_offset_secs = seconds;
+        self
+    }
+
     /// Starts the sandbox on `127.0.0.1` at a free port.
     ///
     /// # Panics
@@ -159,6 +170,7 @@ impl SandboxConfig {
             job_duration: self.job_duration,
             recorder: self.record.then(Default::default),
         });
+        shared.faults.set_clock_offset(self.clock_offset_secs);
         let router = handlers::router(shared.clone());
         let task = tokio::spawn(server::serve(listener, shared.clone(), router));
         Ok(Sandbox { shared, url, api_key: self.api_key, task: Some(task) })
@@ -221,9 +233,9 @@ impl Sandbox {
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")] async fn main() {
-    /// let sandbox = hostup::sandbox::Sandbox::start().await;
+    /// let sandbox = hostup_sandbox::Sandbox::start().await;
     /// let reader = sandbox.client_with_key(&sandbox.key_with_scopes(&["read:vm"]));
-    /// let id = hostup::sandbox::fleet::MONTHLY_SEK;
+    /// let id = hostup_sandbox::fleet::MONTHLY_SEK;
     /// assert!(reader.get_vps().id(id).send().await.is_ok());
     /// let err = hostup::Error::from(reader.restart_vps().id(id).send().await.unwrap_err());
     /// assert_eq!(err.code(), Some(&hostup::ErrorCode::Forbidden));

@@ -32,17 +32,22 @@ pub fn run(out: &Path) -> Result<String, Vec<String>> {
     ))
 }
 
-/// The CLI's version from `cli/Cargo.toml` (this file is compiled into the xtask, whose own
+/// The CLI's version, as cargo resolves it (this file is compiled into the xtask, whose own
 /// `CARGO_PKG_VERSION` is another).
 fn cli_version() -> Result<String, Vec<String>> {
-    let manifest = xtask::workspace_root().join("cli").join("Cargo.toml");
-    let text =
-        std::fs::read_to_string(&manifest).map_err(|e| vec![format!("cannot read cli/Cargo.toml: {e}")])?;
-    text.lines()
-        .find_map(|line| {
-            line.strip_prefix("version = ")?.trim().strip_prefix('"')?.strip_suffix('"').map(String::from)
-        })
-        .ok_or_else(|| vec!["no version line in cli/Cargo.toml".to_string()])
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let output = std::process::Command::new(cargo)
+        .args(["metadata", "--no-deps", "--offline", "--format-version", "1"])
+        .current_dir(xtask::workspace_root())
+        .output()
+        .map_err(|e| vec![format!("cannot run cargo metadata: {e}")])?;
+    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .map_err(|e| vec![format!("cargo metadata did not answer JSON: {e}")])?;
+    let packages = metadata["packages"].as_array().into_iter().flatten();
+    packages
+        .filter(|p| p["name"] == "hostup-cli")
+        .find_map(|p| p["version"].as_str().map(String::from))
+        .ok_or_else(|| vec!["cargo metadata lists no hostup-cli".to_string()])
 }
 
 #[cfg(test)]

@@ -3,6 +3,8 @@
 //! This file depends on clap and serde_json only: `cargo xtask man` reads it as a module of its
 //! own to write the manual page, so it must not use anything else of the CLI.
 
+use std::time::Duration;
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde_json::Value;
 
@@ -95,6 +97,9 @@ pub enum Command {
     /// Virtual private servers.
     #[command(subcommand)]
     Vps(Vps),
+    /// A simulated HostUp API (`hostup sandbox serve`).
+    #[command(subcommand)]
+    Sandbox(SandboxCommand),
     /// Stored credentials: an API key and base URL under a name.
     #[command(subcommand)]
     Context(Context),
@@ -255,6 +260,43 @@ pub struct Power {
     pub timeout: u64,
 }
 
+/// `hostup sandbox ...`
+#[derive(Debug, Subcommand)]
+pub enum SandboxCommand {
+    /// Serve a simulated HostUp API on 127.0.0.1 until interrupted; prints its base URL first.
+    Serve(Serve),
+}
+
+/// How the served sandbox starts.
+#[derive(Debug, Args)]
+pub struct Serve {
+    /// The port on 127.0.0.1 (0: any free port).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// The API key it accepts, with every scope (default: the sandbox's public test key).
+    #[arg(long, value_name = "KEY")]
+    pub api_key: Option<String>,
+    /// The seed of generated ids and fault dice.
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// The request budget, as REQUESTS/SECONDS (default 1000/60).
+    #[arg(long, value_name = "N/SECONDS", value_parser = parse_rate_limit)]
+    pub rate_limit: Option<(u64, Duration)>,
+}
+
+/// `100/60` -> 100 requests per 60 seconds.
+pub fn parse_rate_limit(text: &str) -> Result<(u64, Duration), String> {
+    let bad =
+        || format!("expected REQUESTS/SECONDS with whole numbers above 0, such as 100/60, got {text:?}");
+    let (requests, seconds) = text.split_once('/').ok_or_else(bad)?;
+    let requests: u64 = requests.trim().parse().map_err(|_| bad())?;
+    let seconds: u64 = seconds.trim().parse().map_err(|_| bad())?;
+    if requests == 0 || seconds == 0 {
+        return Err(bad());
+    }
+    Ok((requests, Duration::from_secs(seconds)))
+}
+
 /// `bandwidthGb=4096` -> ("bandwidthGb", 4096); `name=web` -> ("name", "web").
 pub fn parse_setting(text: &str) -> Result<(String, Value), String> {
     let (key, value) = text.split_once('=').ok_or_else(|| format!("expected KEY=VALUE, got {text:?}"))?;
@@ -277,6 +319,14 @@ mod tests {
         assert_eq!(parse_setting("note=a=b").unwrap().1, Value::from("a=b"));
         assert!(parse_setting("novalue").is_err());
         assert!(parse_setting("=1").is_err());
+    }
+
+    #[test]
+    fn rate_limits_read_as_requests_per_seconds() {
+        assert_eq!(parse_rate_limit("100/60").unwrap(), (100, Duration::from_secs(60)));
+        for bad in ["100", "0/60", "10/0", "a/1", "1/1.5", ""] {
+            assert!(parse_rate_limit(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod contexts;
 mod credentials;
 mod failure;
 mod output;
+mod sandbox_serve;
 
 use std::process::ExitCode;
 
@@ -50,6 +51,8 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             return Ok(());
         }
         Command::Context(command) => return commands::context::run(&session, &command),
+        // Serves instead of calling: no key, no client.
+        Command::Sandbox(command) => return sandbox_serve::run(command, session.progress).await,
         Command::Vps(command) => command,
     };
     let sandbox = if cli.sandbox { Some(Sandbox::start().await) } else { None };

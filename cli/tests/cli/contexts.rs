@@ -121,3 +121,23 @@ async fn a_file_others_can_read_is_refused() {
     assert!(broken.stderr.contains("not a valid context file"), "{}", broken.stderr);
     assert!(home.path().exists());
 }
+
+#[tokio::test]
+async fn a_context_can_point_at_hostup_sandbox_serve() {
+    use std::io::BufRead;
+    let home = Home::new();
+    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_hostup"))
+        .args(["sandbox", "serve", "--quiet"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut url = String::new();
+    std::io::BufReader::new(server.stdout.take().unwrap()).read_line(&mut url).unwrap();
+    let url = url.trim();
+    create(&home, "local", hostup_sandbox::DEFAULT_API_KEY, url).await.ok();
+    let listed = home.hostup(&["vps", "list", "-o", "json"]).run().await;
+    let _ = server.kill();
+    let _ = server.wait();
+    assert_eq!(listed.json().as_array().map(Vec::len), Some(fleet::ALL.len()));
+    listed.never_shows(hostup_sandbox::DEFAULT_API_KEY);
+}

@@ -8,3 +8,5 @@ mod completion;
 mod confirm;
 mod contexts;
 mod output;
+mod reboot_wait;
+mod sandbox_serve;

@@ -165,9 +165,7 @@ fn describe_range(option: &ConfigurableOption) -> String {
     text
 }
 
-/// Resizes CPU and memory the way the billing model allows ([`ClientExt::resize_cpu_memory`]).
-///
-/// [`ClientExt::resize_cpu_memory`]: crate::ClientExt::resize_cpu_memory
+/// The body of [`ClientExt::resize_cpu_memory`](crate::ClientExt::resize_cpu_memory).
 pub(crate) async fn resize_cpu_memory(
     client: &Client,
     vps: &VpsDetails,
@@ -181,18 +179,20 @@ pub(crate) async fn resize_cpu_memory(
         )));
     }
     vps.ensure_allowed(Action::Resize)?;
-    if !(1..=32).contains(&cpu_cores) || !(1..=256).contains(&memory_gb) {
+    use crate::limits::{
+        PAYG_RESIZE_REQUEST_CPU_CORES_MAX as CPU_MAX, PAYG_RESIZE_REQUEST_CPU_CORES_MIN as CPU_MIN,
+        PAYG_RESIZE_REQUEST_MEMORY_GB_MAX as MEM_MAX, PAYG_RESIZE_REQUEST_MEMORY_GB_MIN as MEM_MIN,
+    };
+    if !(CPU_MIN..=CPU_MAX).contains(&cpu_cores) || !(MEM_MIN..=MEM_MAX).contains(&memory_gb) {
         return Err(Error::InvalidRequest(format!(
-            "a PAYG resize takes 1 to 32 cores and 1 to 256 GB, not {cpu_cores} cores and {memory_gb} GB"
+            "a PAYG resize takes {CPU_MIN} to {CPU_MAX} cores and {MEM_MIN} to {MEM_MAX} GB, not {cpu_cores} cores and {memory_gb} GB"
         )));
     }
     let body = crate::types::PaygResizeRequest::builder().cpu_cores(cpu_cores).memory_gb(memory_gb);
     Ok(client.resize_payg_vps().id(vps.id.as_str()).body(body).send().await?.into_inner())
 }
 
-/// Previews or commits a billing-cycle change ([`ClientExt::change_billing_cycle`]).
-///
-/// [`ClientExt::change_billing_cycle`]: crate::ClientExt::change_billing_cycle
+/// The body of [`ClientExt::change_billing_cycle`](crate::ClientExt::change_billing_cycle).
 pub(crate) async fn change_billing_cycle(
     client: &Client,
     vps: &VpsDetails,
@@ -212,46 +212,4 @@ pub(crate) async fn change_billing_cycle(
         cancel_existing_invoice: None,
     };
     Ok(client.change_vps_billing_cycle().id(vps.id.as_str()).body(body).send().await?.into_inner())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn options() -> UpgradeOptions {
-        serde_json::from_value(serde_json::json!({"configurableOptions": [
-            {"key": "bandwidthGb", "label": "Bandwidth", "type": "slider", "min": 1000, "max": 10000, "step": 1024},
-            {"key": "ipv6", "label": "IPv6", "type": "toggle"},
-            {"key": "snapshotSlots", "label": "Snapshots", "type": "quantity", "min": 0, "max": 5},
-        ]}))
-        .unwrap()
-    }
-
-    fn reason(change: ResourceChange) -> String {
-        match change.validate(&options()) {
-            Err(Error::InvalidOption { key, reason }) => format!("{key}: {reason}"),
-            other => panic!("expected an invalid option, got {other:?}"),
-        }
-    }
-
-    #[test]
-    fn valid_changes_pass() {
-        let change = ResourceChange::new()
-            .set("bandwidthGb", 1000 + 2 * 1024)
-            .set("ipv6", true)
-            .set("snapshotSlots", 3);
-        assert!(change.validate(&options()).is_ok());
-    }
-
-    #[test]
-    fn bad_values_name_the_key_and_the_range() {
-        assert_eq!(
-            reason(ResourceChange::new().set("bandwidthGb", 20000)),
-            "bandwidthGb: 20000 is out of range (allowed 1000 to 10000 in steps of 1024)"
-        );
-        assert!(reason(ResourceChange::new().set("bandwidthGb", 1500)).contains("not on the step"));
-        assert!(reason(ResourceChange::new().set("ipv6", "yes")).contains("true or false"));
-        assert!(reason(ResourceChange::new().set("snapshotSlots", "three")).contains("expects a number"));
-        assert!(reason(ResourceChange::new().set("gpuCount", 1)).contains("not an option"));
-    }
 }

@@ -10,12 +10,11 @@ use hostup::Client;
 use hostup::prelude::*;
 use hostup::types::VpsSummary;
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::args::{Billing, Filters, Targets};
 use crate::failure::Failure;
-use crate::output::Printer;
 use crate::output::progress::{Mode, Tally};
+use crate::output::{Printer, RedactedJson};
 
 /// How many VPSes are acted on at once. The client's governor paces them within the budget.
 const CONCURRENCY: usize = 4;
@@ -108,8 +107,8 @@ fn matches(vps: &VpsSummary, filters: &Filters) -> bool {
 pub struct Outcome {
     /// The VPS.
     pub target: Target,
-    /// What the action returned (a spec resource, as JSON) and a short summary, or why it failed.
-    pub result: Result<(Value, String), Failure>,
+    /// What the action returned (a spec resource) and a short summary, or why it failed.
+    pub result: Result<(RedactedJson, String), Failure>,
 }
 
 /// Runs `action` on every target, a few at a time, counting them on `tally`; results in the
@@ -117,7 +116,7 @@ pub struct Outcome {
 pub async fn each<F, Fut>(targets: &[Target], tally: &Tally, action: F) -> Vec<Outcome>
 where
     F: Fn(String) -> Fut,
-    Fut: Future<Output = Result<(Value, String), Failure>>,
+    Fut: Future<Output = Result<(RedactedJson, String), Failure>>,
 {
     futures::stream::iter(targets)
         .map(|target| {
@@ -143,11 +142,16 @@ struct Row<'a> {
     vps_id: &'a str,
     name: Option<&'a str>,
     ok: bool,
-    result: Option<&'a Value>,
+    result: Option<&'a RedactedJson>,
     error: Option<String>,
     exit_code: u8,
     #[serde(skip)]
     detail: String,
+}
+
+impl hostup::redact::Redact for Row<'_> {
+    // `result` is redacted when it is made (`output::redacted`); the rest holds no secret.
+    const SECRET_POINTERS: &'static [&'static str] = &[];
 }
 
 /// Prints the per-VPS result listing; fails (with the first failure's exit code) when any VPS did.

@@ -10,3 +10,4 @@ mod rate_limits;
 mod retries;
 mod secrets;
 mod support;
+mod values;

@@ -63,42 +63,38 @@ fn long_ids() -> Vec<String> {
 async fn call(c: &Client, op: &str, id: &str) -> hostup::Result<()> {
     let map = serde_json::Map::new();
     let r: hostup::Result<()> = match op {
-        "getVps" => c.get_vps().id(id).send().await.map(drop).map_err(Into::into),
-        "getVpsDetails" => c.get_vps_details().id(id).send().await.map(drop).map_err(Into::into),
-        "getVpsStatus" => c.get_vps_status().id(id).send().await.map(drop).map_err(Into::into),
-        "getVpsUpgradeOptions" => {
-            c.get_vps_upgrade_options().id(id).send().await.map(drop).map_err(Into::into)
-        }
-        "getVpsBillingCycle" => c.get_vps_billing_cycle().id(id).send().await.map(drop).map_err(Into::into),
+        "getVps" => c.get_vps().id(id).send().await.map(drop),
+        "getVpsDetails" => c.get_vps_details().id(id).send().await.map(drop),
+        "getVpsStatus" => c.get_vps_status().id(id).send().await.map(drop),
+        "getVpsUpgradeOptions" => c.get_vps_upgrade_options().id(id).send().await.map(drop),
+        "getVpsBillingCycle" => c.get_vps_billing_cycle().id(id).send().await.map(drop),
         "changeVpsResources" => {
             let body = ResourceChangeRequest::builder().resources(map);
-            c.change_vps_resources().id(id).body(body).send().await.map(drop).map_err(Into::into)
+            c.change_vps_resources().id(id).body(body).send().await.map(drop)
         }
         "upgradeVpsPlan" => {
             let body = PlanChangeRequest::builder().product_slug("vps-sm");
-            c.upgrade_vps_plan().id(id).body(body).send().await.map(drop).map_err(Into::into)
+            c.upgrade_vps_plan().id(id).body(body).send().await.map(drop)
         }
         "changeVpsBillingCycle" => {
             let body = BillingCycleChangeRequest::builder().billing_cycle(BillingCycleChoice::Monthly);
-            c.change_vps_billing_cycle().id(id).body(body).send().await.map(drop).map_err(Into::into)
+            c.change_vps_billing_cycle().id(id).body(body).send().await.map(drop)
         }
-        "renewVps" => {
-            c.renew_vps().id(id).body(RenewRequest::builder()).send().await.map(drop).map_err(Into::into)
-        }
+        "renewVps" => c.renew_vps().id(id).body(RenewRequest::builder()).send().await.map(drop),
         "resizePaygVps" => {
             let body = PaygResizeRequest::builder().cpu_cores(2u64).memory_gb(2u64);
-            c.resize_payg_vps().id(id).body(body).send().await.map(drop).map_err(Into::into)
+            c.resize_payg_vps().id(id).body(body).send().await.map(drop)
         }
         "resizeVpsDisk" => {
             let body = DiskResizeRequest::builder().disk_id("vpsdisk_1").size_gb(10u64);
-            c.resize_vps_disk().id(id).body(body).send().await.map(drop).map_err(Into::into)
+            c.resize_vps_disk().id(id).body(body).send().await.map(drop)
         }
-        "restartVps" => c.restart_vps().id(id).send().await.map(drop).map_err(Into::into),
-        "resetVps" => c.reset_vps().id(id).send().await.map(drop).map_err(Into::into),
-        "startVps" => c.start_vps().id(id).send().await.map(drop).map_err(Into::into),
-        "stopVps" => c.stop_vps().id(id).send().await.map(drop).map_err(Into::into),
-        "shutdownVps" => c.shutdown_vps().id(id).send().await.map(drop).map_err(Into::into),
-        "getJob" => c.get_job().job_id(id).send().await.map(drop).map_err(Into::into),
+        "restartVps" => c.restart_vps().id(id).send().await.map(drop),
+        "resetVps" => c.reset_vps().id(id).send().await.map(drop),
+        "startVps" => c.start_vps().id(id).send().await.map(drop),
+        "stopVps" => c.stop_vps().id(id).send().await.map(drop),
+        "shutdownVps" => c.shutdown_vps().id(id).send().await.map(drop),
+        "getJob" => c.get_job().job_id(id).send().await.map(drop),
         other => panic!("operation {other} has an id in its path but no case here: add one"),
     };
     r

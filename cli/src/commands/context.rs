@@ -64,6 +64,11 @@ struct Listed {
     key_fingerprint: String,
 }
 
+impl hostup::redact::Redact for Listed {
+    // A fingerprint, never the key.
+    const SECRET_POINTERS: &'static [&'static str] = &[];
+}
+
 fn list(session: &Session, store: &Store) -> Result<(), Failure> {
     let rows: Vec<Listed> = store
         .contexts

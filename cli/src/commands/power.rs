@@ -12,6 +12,7 @@ use crate::bulk::{self, Selection, Target};
 use crate::confirm::{Confirmation, Risk};
 use crate::failure::Failure;
 use crate::output::progress::{Mode, Tally, Waiting};
+use crate::output::{RedactedJson, redacted};
 
 /// What an action costs when it is destructive: cutting power or rebooting without asking the
 /// guest loses whatever it had not written. Start, graceful shutdown and graceful restart let
@@ -78,7 +79,7 @@ pub async fn run(
                 let status = op.wait(client, WaitOptions::default().with_max_wait(max_wait)).await?;
                 let state = status.power_state.as_ref().map_or("unknown".into(), |s| s.to_string());
                 let summary = format!("{state} after {:.1}s", started.elapsed().as_secs_f64());
-                Ok((serde_json::to_value(&status).unwrap_or(Value::Null), summary))
+                Ok((redacted(&status), summary))
             })
             .await;
             tally.finish();
@@ -88,8 +89,8 @@ pub async fn run(
 }
 
 /// The spec's `Operation` the server returned (null when it returned none).
-fn operation_json(op: &PowerOperation) -> Value {
-    serde_json::to_value(op.operation()).unwrap_or(Value::Null)
+fn operation_json(op: &PowerOperation) -> RedactedJson {
+    op.operation().map_or(RedactedJson(Value::Null), redacted)
 }
 
 fn accepted_text(op: &PowerOperation) -> String {

@@ -11,7 +11,7 @@ use crate::bulk::{self, Selection};
 use crate::confirm::{self, Confirmation, Risk};
 use crate::failure::Failure;
 use crate::output::progress::Tally;
-use crate::output::{billing, money};
+use crate::output::{billing, money, redacted};
 
 /// `vps list`: the VPSes that match the filters.
 pub async fn list(client: &Client, session: &Session, filters: &Filters) -> Result<(), Failure> {
@@ -118,10 +118,6 @@ fn can_commit(quote: &Quote) -> String {
     }
 }
 
-fn to_json(value: &impl serde::Serialize) -> Value {
-    serde_json::to_value(value).unwrap_or(Value::Null)
-}
-
 /// `vps preview`: one quote (the spec's `ResourceChangeResult` in JSON), or one per VPS.
 pub async fn preview(
     client: &Client,
@@ -147,7 +143,7 @@ pub async fn preview(
                         per_cycle(&quote),
                         can_commit(&quote)
                     );
-                    Ok((to_json(&quote.preview), summary))
+                    Ok((redacted(&quote.preview), summary))
                 }
             })
             .await;

@@ -2,13 +2,13 @@
 //! always in the spec's field names and with secrets redacted.
 
 pub mod progress;
-pub mod redact;
 pub mod style;
 mod table;
 
 use std::io::Write;
 
 use hostup::BillingModel;
+use hostup::redact::Redact;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -37,7 +37,7 @@ impl Printer {
     }
 
     /// A listing: `headers` and `cells` make the table; JSON and YAML print the rows themselves.
-    pub fn listing<T: Serialize>(
+    pub fn listing<T: Serialize + Redact>(
         &self,
         headers: &[&str],
         rows: &[T],
@@ -60,7 +60,11 @@ impl Printer {
     }
 
     /// One resource: `fields` make the table; JSON and YAML print the resource itself.
-    pub fn record<T: Serialize>(&self, resource: &T, fields: &[(&str, String)]) -> Result<(), Failure> {
+    pub fn record<T: Serialize + Redact>(
+        &self,
+        resource: &T,
+        fields: &[(&str, String)],
+    ) -> Result<(), Failure> {
         match &self.format {
             Output::Table => {
                 emit(&table::fields(fields));
@@ -76,16 +80,18 @@ impl Printer {
         }
     }
 
-    fn value<T: Serialize>(&self, resource: &T) -> Result<Value, Failure> {
+    /// The resource as JSON, its secret fields (the spec's `x-hostup-secret` pointers for its
+    /// type) redacted unless `--show-secrets`.
+    fn value<T: Serialize + Redact>(&self, resource: &T) -> Result<Value, Failure> {
         let mut value = serde_json::to_value(resource)
             .map_err(|e| Failure::Usage(format!("cannot encode the result: {e}")))?;
         if !self.show_secrets {
-            redact::secrets(&mut value);
+            T::redact_json(&mut value);
         }
         Ok(value)
     }
 
-    fn values<T: Serialize>(&self, rows: &[T]) -> Result<Vec<Value>, Failure> {
+    fn values<T: Serialize + Redact>(&self, rows: &[T]) -> Result<Vec<Value>, Failure> {
         rows.iter().map(|row| self.value(row)).collect()
     }
 
@@ -140,6 +146,22 @@ impl Printer {
         self.table(&headers, &body);
         Ok(())
     }
+}
+
+/// A spec resource already in JSON with its secrets redacted (by [`redacted`]), for results
+/// gathered before printing, such as each VPS's in a bulk action.
+#[derive(Clone, Debug, Serialize)]
+#[serde(transparent)]
+pub struct RedactedJson(pub Value);
+
+impl Redact for RedactedJson {
+    // Redacted when made.
+    const SECRET_POINTERS: &'static [&'static str] = &[];
+}
+
+/// `resource` as JSON with its type's secret fields redacted.
+pub fn redacted<T: Serialize + Redact>(resource: &T) -> RedactedJson {
+    RedactedJson(hostup::redact::to_redacted_json(resource).unwrap_or(Value::Null))
 }
 
 /// A JSON value as a table cell: strings bare, null as `-`, the rest as compact JSON.

@@ -34,7 +34,7 @@ fn summary_cells(vps: &VpsSummary) -> Vec<String> {
 
 /// `vps show ID`.
 pub async fn show(client: &Client, session: &Session, id: &str, show_secrets: bool) -> Result<(), Failure> {
-    let vps = client.get_vps_details().id(id).send().await.map_err(hostup::Error::from)?.into_inner();
+    let vps = client.get_vps_details().id(id).send().await?.into_inner();
     let printer =
         if show_secrets { session.printer.clone().showing_secrets() } else { session.printer.clone() };
     printer.record(&vps, &details_fields(client, &vps))

@@ -39,6 +39,7 @@ mod result_ext;
 mod retry;
 mod runtime;
 mod secret;
+mod send;
 
 pub use billing::{BillingModel, FleetCost, MonthlyCost, OverdueInvoice, cycle_months};
 pub use changes::{OptionValue, ResourceChange};

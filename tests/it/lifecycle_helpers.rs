@@ -2,7 +2,6 @@
 //! before anything is sent (the server counts what reached it).
 
 use hostup::prelude::*;
-use hostup::testing::fast_wait;
 use hostup::types::{CancelType, PaygBlockerReason, PaygLimitType, RequestedBillingCycle};
 use hostup::{CancelRequest, Confirmation, Error, OrderDraft, PaygDeploy};
 use serde_json::{Value, json};
@@ -10,6 +9,14 @@ use serde_json::{Value, json};
 use crate::support::*;
 
 const NEW_VPS: &str = "vps_01hxa3b4c5d6e7f8g9h0j1k2m3";
+
+/// Polls every 5 to 20 ms, for at most 10 s.
+fn fast_wait() -> hostup::WaitOptions {
+    use std::time::Duration;
+    hostup::WaitOptions::default()
+        .with_poll_interval(Duration::from_millis(5), Duration::from_millis(20))
+        .with_max_wait(Duration::from_secs(10))
+}
 
 fn with(fixture_name: &str, pointer: &str, value: Value) -> String {
     let mut doc = fixture_json(fixture_name);
@@ -219,15 +226,13 @@ async fn rebuild_needs_a_confirmation_for_this_vps_an_offered_template_and_the_g
         "{missing:?}"
     );
 
-    let denied = hostup::testing::vps_details()
-        .id(VPS_ID)
-        .deny(hostup::Action::Rebuild, "A job is running.", "job_running")
-        .build();
-    let server = ScriptServer::start(vec![
-        json(200, &fixture("listVpsTemplates.200")),
-        json(200, &serde_json::to_string(&denied).unwrap()),
-    ])
-    .await;
+    let denied = with(
+        "getVpsDetails.200",
+        "/actions/canRebuild",
+        json!({"allowed": false, "reason": "A job is running.", "code": "job_running"}),
+    );
+    let server =
+        ScriptServer::start(vec![json(200, &fixture("listVpsTemplates.200")), json(200, &denied)]).await;
     let err = hostup_client(&server).rebuild(VPS_ID, "Debian 12", &yes, fast_wait()).await.unwrap_err();
     assert!(matches!(err, Error::Blocked(_)), "{err:?}");
     assert!(server.seen().iter().all(|s| s.method == "GET"));
@@ -347,8 +352,7 @@ async fn cancellation_follows_a_pending_lookup_and_surfaces_the_auto_renew_side_
 async fn maintenance_extends_only_a_known_deadline_with_extensions_left() {
     let deadline = "mtd_01hxa3b4c5d6e7f8g9h0j1k2m3";
     let open =
-        hostup::testing::vps_details().id(VPS_ID).gate(hostup::Action::ExtendMaintenance, true, None).build();
-    let open = serde_json::to_string(&open).unwrap();
+        with("getVpsDetails.200", "/actions/canExtendMaintenance", json!({"allowed": true, "reason": null}));
     let used_up = with("getVpsMaintenance.200", "/pendingChanges/0/extension", json!({"extensionCount": 2}));
     let server = ScriptServer::start(vec![json(200, &fixture("getVpsDetails.200"))]).await;
     let closed = hostup_client(&server).extend_maintenance(VPS_ID, deadline).await.unwrap_err();

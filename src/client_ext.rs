@@ -161,7 +161,7 @@ impl ClientExt for Client {
         vps_id: &str,
         change: &ResourceChange,
     ) -> impl Future<Output = Result<Quote>> + Send {
-        crate::changes::preview(self, vps_id, change)
+        crate::quote::preview(self, vps_id, change)
     }
 
     fn preview_resources_checked(
@@ -169,7 +169,7 @@ impl ClientExt for Client {
         vps_id: &str,
         change: &ResourceChange,
     ) -> impl Future<Output = Result<Quote>> + Send {
-        crate::changes::preview_checked(self, vps_id, change)
+        crate::quote::preview_checked(self, vps_id, change)
     }
 
     fn resize_cpu_memory(

@@ -1,4 +1,5 @@
-#![doc = include_str!("../README.md")]
+#![doc = include_str!("lib.md")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 
 mod billing;
@@ -8,6 +9,7 @@ mod config;
 mod diagnose;
 mod error;
 mod gates;
+mod jobs;
 mod legacy;
 #[allow(missing_docs, clippy::all, unused_imports)]
 mod generated {
@@ -22,6 +24,7 @@ pub mod operations;
 mod paginate;
 mod path_encoding;
 mod power;
+mod quote;
 mod rate_limit;
 mod response_guard;
 mod result_ext;
@@ -29,10 +32,11 @@ mod retry;
 mod runtime;
 mod secret;
 #[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
 
 pub use billing::{BillingModel, FleetCost, MonthlyCost, OverdueInvoice, cycle_months};
-pub use changes::{CommitOptions, OptionValue, Quote, ResourceChange};
+pub use changes::{OptionValue, ResourceChange};
 pub use client_ext::ClientExt;
 pub use config::{ClientBuilder, DEFAULT_BASE_URL, DEFAULT_USER_AGENT, ENV_API_KEY, ENV_BASE_URL};
 pub use error::{ActionBlocked, ApiError, DecodeError, Error, ErrorCode, LegacyApiError, Result};
@@ -41,6 +45,7 @@ pub use generated::{Client, ResponseValue};
 pub use legacy::{LegacyUsagePoint, LegacyVm};
 pub use paginate::{MAX_PAGE_SIZE, Page, paginate};
 pub use power::{PowerAction, PowerOperation, WaitOptions, WaitProgress};
+pub use quote::{CommitOptions, Quote};
 pub use rate_limit::RateLimit;
 pub use result_ext::ResultExt;
 pub use retry::RetryPolicy;

@@ -33,10 +33,15 @@ pub struct Generated {
     pub httpmock: String,
 }
 
-/// Reads a YAML or JSON OpenAPI document into a JSON value.
+/// Reads a YAML or JSON OpenAPI document into a JSON value, with strict 3.0.3 nullable
+/// references (`oneOf` a `$ref` and `null`) read as `nullable: true` + `allOf` (see
+/// `rewrite::nullable_refs`), the one form the generator and the repository's tools handle.
 pub fn load_spec(path: &Path) -> Result<Value, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    serde_yaml_ng::from_str(&text).map_err(|e| format!("{} is not valid YAML: {e}", path.display()))
+    let mut spec: Value =
+        serde_yaml_ng::from_str(&text).map_err(|e| format!("{} is not valid YAML: {e}", path.display()))?;
+    rewrite::nullable_refs(&mut spec);
+    Ok(spec)
 }
 
 /// Generates all Rust code for the spec at `path`.

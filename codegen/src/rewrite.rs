@@ -4,6 +4,8 @@
 //!   types, and without this every v2 error would arrive as an untyped byte stream.
 //! - A property marked `x-hostup-secret` becomes a reference to a synthetic `HostupSecret` schema,
 //!   which the generator replaces with the crate's redacting `Secret` type.
+//!
+//! [`nullable_refs`] runs earlier, when the spec is loaded, for every reader (see `load_spec`).
 
 use serde_json::{Map, Value, json};
 
@@ -44,6 +46,41 @@ pub fn for_mocks(prepared: &Value) -> Value {
         }
     }
     spec
+}
+
+/// Reads the strict OpenAPI 3.0.3 nullable reference, `oneOf: [{$ref: X}, {type: T, nullable: true,
+/// enum: [null]}]`, as `nullable: true` + `allOf: [{$ref: X}]`.
+///
+/// The spec uses the strict form because 3.0.3's `nullable` only extends a `type` in the same
+/// schema: beside a bare `allOf` it is an error for Redocly and Spectral, and `null` still fails the
+/// referenced schema. Progenitor (an `Option` of the referenced type) and the repository's tools
+/// read the `allOf` form, so everything that loads the spec sees that one.
+pub fn nullable_refs(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            if let Some(reference) = map.get("oneOf").and_then(nullable_ref_target) {
+                map.remove("oneOf");
+                map.insert("nullable".into(), Value::Bool(true));
+                map.insert("allOf".into(), json!([reference]));
+            }
+            map.values_mut().for_each(nullable_refs);
+        }
+        Value::Array(items) => items.iter_mut().for_each(nullable_refs),
+        _ => {}
+    }
+}
+
+/// The `$ref` branch of a two-branch `oneOf` whose other branch admits only `null`.
+fn nullable_ref_target(one_of: &Value) -> Option<Value> {
+    let [a, b] = one_of.as_array()?.as_slice() else { return None };
+    let is_ref = |v: &Value| v.as_object().is_some_and(|m| m.len() == 1 && m.contains_key("$ref"));
+    let is_null =
+        |v: &Value| v.get("nullable") == Some(&json!(true)) && v.get("enum") == Some(&json!([null]));
+    match (is_ref(a) && is_null(b), is_ref(b) && is_null(a)) {
+        (true, _) => Some(a.clone()),
+        (_, true) => Some(b.clone()),
+        _ => None,
+    }
 }
 
 fn rename_problem_json(value: &mut Value) {
@@ -108,6 +145,21 @@ mod tests {
         let params = for_mocks(&spec)["paths"]["/a"]["get"]["parameters"].clone();
         assert_eq!(params.as_array().unwrap().len(), 1);
         assert_eq!(params[0]["name"], "limit");
+    }
+
+    #[test]
+    fn strict_nullable_refs_read_as_nullable_all_of() {
+        let mut spec = json!({"properties": {
+            "os": {"description": "d", "oneOf": [
+                {"$ref": "#/components/schemas/Os"},
+                {"type": "object", "nullable": true, "enum": [null]}]},
+            "either": {"oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}]}}});
+        nullable_refs(&mut spec);
+        assert_eq!(
+            spec["properties"]["os"],
+            json!({"description": "d", "nullable": true, "allOf": [{"$ref": "#/components/schemas/Os"}]})
+        );
+        assert_eq!(spec["properties"]["either"]["oneOf"].as_array().unwrap().len(), 2);
     }
 
     #[test]

@@ -102,10 +102,10 @@ type ProgressFn = Arc<dyn Fn(&WaitProgress) + Send + Sync>;
 /// How long and how often to poll.
 #[derive(Clone)]
 pub struct WaitOptions {
-    max_wait: Duration,
-    first_interval: Duration,
-    max_interval: Duration,
-    on_progress: Option<ProgressFn>,
+    pub(crate) max_wait: Duration,
+    pub(crate) first_interval: Duration,
+    pub(crate) max_interval: Duration,
+    pub(crate) on_progress: Option<ProgressFn>,
 }
 
 impl Default for WaitOptions {

@@ -116,7 +116,10 @@ pub(crate) fn finish(
     }
     // An error body may echo the key back ("key … is invalid"); the errors print those messages.
     let body = if status.is_success() { body } else { scrub(body, api_key) };
-    let check = if status.is_success() {
+    let check = if matches!(status, StatusCode::NO_CONTENT | StatusCode::RESET_CONTENT) {
+        // No body by definition (a synchronous delete): nothing to decode.
+        Ok(())
+    } else if status.is_success() {
         // The typed decode happens once, in the generated code. Here only bodies that are not even
         // shaped like a JSON document (an HTML page, plain text, nothing, a truncated body) are
         // parsed, to say exactly what is wrong while the status is still known; a full syntax pass

@@ -7,6 +7,8 @@ mod paths;
 mod payg;
 mod power;
 mod rate_limits;
+mod recovery_helpers;
+mod recovery_ops;
 mod retries;
 mod secrets;
 mod support;

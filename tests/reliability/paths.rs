@@ -99,6 +99,83 @@ async fn call(c: &Client, op: &str, id: &str) -> hostup::Result<()> {
         "stopVps" => c.stop_vps().id(id).send().await.map(drop).map_err(Into::into),
         "shutdownVps" => c.shutdown_vps().id(id).send().await.map(drop).map_err(Into::into),
         "getJob" => c.get_job().job_id(id).send().await.map(drop).map_err(Into::into),
+        _ => recovery_call(c, op, id).await,
+    };
+    r
+}
+
+/// The snapshot, backup and job operations (the hostile id goes into `{id}`).
+async fn recovery_call(c: &Client, op: &str, id: &str) -> hostup::Result<()> {
+    use hostup::types::*;
+    let r: hostup::Result<()> = match op {
+        "listVpsSnapshots" => c.list_vps_snapshots().id(id).send().await.map(drop).map_err(Into::into),
+        "createVpsSnapshot" => {
+            let body = SnapshotCreateRequest::builder().name(hostup::snapshot_name("s")?);
+            c.create_vps_snapshot().id(id).body(body).send().await.map(drop).map_err(Into::into)
+        }
+        "deleteVpsSnapshot" => {
+            c.delete_vps_snapshot().id(id).snapshot_id("s").send().await.map(drop).map_err(Into::into)
+        }
+        "restoreVpsSnapshot" => {
+            c.restore_vps_snapshot().id(id).snapshot_id("s").send().await.map(drop).map_err(Into::into)
+        }
+        "getVpsSnapshotSchedule" => {
+            c.get_vps_snapshot_schedule().id(id).send().await.map(drop).map_err(Into::into)
+        }
+        "setVpsSnapshotSchedule" => {
+            let body = SnapshotScheduleRequest::builder().enabled(true).interval_hours(12.0);
+            c.set_vps_snapshot_schedule().id(id).body(body).send().await.map(drop).map_err(Into::into)
+        }
+        "deleteVpsSnapshotSchedule" => {
+            c.delete_vps_snapshot_schedule().id(id).send().await.map(drop).map_err(Into::into)
+        }
+        "listVpsBackups" => c.list_vps_backups().id(id).send().await.map(drop).map_err(Into::into),
+        "createVpsBackup" => c.create_vps_backup().id(id).send().await.map(drop).map_err(Into::into),
+        "deleteVpsBackup" => {
+            c.delete_vps_backup().id(id).backup_id("b").send().await.map(drop).map_err(Into::into)
+        }
+        "restoreVpsBackup" => {
+            c.restore_vps_backup().id(id).backup_id("b").send().await.map(drop).map_err(Into::into)
+        }
+        "restoreVpsBackupToPayg" => {
+            let body = PaygRestoreRequest::builder();
+            c.restore_vps_backup_to_payg()
+                .id(id)
+                .backup_id("b")
+                .body(body)
+                .send()
+                .await
+                .map(drop)
+                .map_err(Into::into)
+        }
+        "restoreVpsFromOtherVps" => {
+            let body = CrossVpsRestoreRequest::builder().source_vps_id("vps_a").backup_id("bkp_b");
+            c.restore_vps_from_other_vps().id(id).body(body).send().await.map(drop).map_err(Into::into)
+        }
+        "listVpsRestoreSources" => {
+            c.list_vps_restore_sources().id(id).send().await.map(drop).map_err(Into::into)
+        }
+        "listVpsBackupSchedules" => {
+            c.list_vps_backup_schedules().id(id).send().await.map(drop).map_err(Into::into)
+        }
+        "setVpsBackupSchedule" => {
+            let json =
+                serde_json::json!({"frequency": "daily", "hour": 2, "retentionCount": 1, "enabled": true});
+            let body: BackupScheduleRequest = serde_json::from_value(json).unwrap();
+            c.set_vps_backup_schedule().id(id).body(body).send().await.map(drop).map_err(Into::into)
+        }
+        "updateVpsBackupSettings" => {
+            let body = BackupSettingsRequest::builder().auto_delete_oldest(true);
+            c.update_vps_backup_settings().id(id).body(body).send().await.map(drop).map_err(Into::into)
+        }
+        "deleteVpsBackupSchedule" => {
+            c.delete_vps_backup_schedule().id(id).schedule_id("s").send().await.map(drop).map_err(Into::into)
+        }
+        "listVpsActiveJobs" => c.list_vps_active_jobs().id(id).send().await.map(drop).map_err(Into::into),
+        "cancelVpsActiveJob" => {
+            let body = CancelJobRequest::builder().job_type(CancelJobType::Backup);
+            c.cancel_vps_active_job().id(id).body(body).send().await.map(drop).map_err(Into::into)
+        }
         other => panic!("operation {other} has an id in its path but no case here: add one"),
     };
     r

@@ -63,7 +63,7 @@ async fn every_operation_keeps_ids_in_their_segment() {
     let disk = DiskResizeRequest::builder().disk_id("vpsdisk_1").size_gb(10u64);
     let snapshot = SnapshotCreateRequest::builder().name(hostup::snapshot_name("s").unwrap());
     let schedule = SnapshotScheduleRequest::builder().enabled(true).interval_hours(12.0);
-    let payg = PaygRestoreRequest::builder();
+    let payg = PaygRestoreRequest::builder;
     let cross = CrossVpsRestoreRequest::builder().source_vps_id("vps_a").backup_id("bkp_b");
     let backup_schedule: BackupScheduleRequest = serde_json::from_value(
         serde_json::json!({"frequency": "daily", "hour": 2, "retentionCount": 1, "enabled": true}),
@@ -94,6 +94,7 @@ async fn every_operation_keeps_ids_in_their_segment() {
         c.delete_vps_snapshot().id(id).snapshot_id("s").send().await.map(drop).map_err(Into::into),
         c.delete_vps_snapshot().id("v").snapshot_id(id).send().await.map(drop).map_err(Into::into),
         c.restore_vps_snapshot().id(id).snapshot_id("s").send().await.map(drop).map_err(Into::into),
+        c.restore_vps_snapshot().id("v").snapshot_id(id).send().await.map(drop).map_err(Into::into),
         c.get_vps_snapshot_schedule().id(id).send().await.map(drop).map_err(Into::into),
         c.set_vps_snapshot_schedule().id(id).body(schedule).send().await.map(drop).map_err(Into::into),
         c.delete_vps_snapshot_schedule().id(id).send().await.map(drop).map_err(Into::into),
@@ -102,10 +103,19 @@ async fn every_operation_keeps_ids_in_their_segment() {
         c.delete_vps_backup().id(id).backup_id("b").send().await.map(drop).map_err(Into::into),
         c.delete_vps_backup().id("v").backup_id(id).send().await.map(drop).map_err(Into::into),
         c.restore_vps_backup().id(id).backup_id("b").send().await.map(drop).map_err(Into::into),
+        c.restore_vps_backup().id("v").backup_id(id).send().await.map(drop).map_err(Into::into),
         c.restore_vps_backup_to_payg()
             .id(id)
             .backup_id("b")
-            .body(payg)
+            .body(payg())
+            .send()
+            .await
+            .map(drop)
+            .map_err(Into::into),
+        c.restore_vps_backup_to_payg()
+            .id("v")
+            .backup_id(id)
+            .body(payg())
             .send()
             .await
             .map(drop)

@@ -148,8 +148,6 @@ async fn run(scenario: &Scenario) -> Outcome {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    // The plain reqwest clients need a TLS provider chosen, even for http (hostup's builder does it).
-    let _ = rustls::crypto::ring::default_provider().install_default();
     let scenarios = [
         Scenario {
             kind: Kind::Hostup,

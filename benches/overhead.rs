@@ -111,9 +111,6 @@ struct Setup {
 }
 
 static SETUP: LazyLock<Setup> = LazyLock::new(|| {
-    // The bare reqwest clients need a TLS provider chosen even for plain http (hostup's builder
-    // does the same).
-    let _ = rustls::crypto::ring::default_provider().install_default();
     let addr = serve(Duration::ZERO);
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
     let url = format!("http://{addr}");

@@ -33,11 +33,13 @@ pub const DEFAULT_USER_AGENT: &str = concat!("hostup-rust/", env!("CARGO_PKG_VER
 /// # Ok::<(), hostup::Error>(())
 /// ```
 #[derive(Clone, Debug)]
+#[must_use]
 pub struct ClientBuilder {
     base_url: Option<String>,
     base_url_source: &'static str,
     api_key: Option<Secret>,
     api_key_source: &'static str,
+    api_key_not_unicode: bool,
     connect_timeout: Duration,
     timeout: Duration,
     retry: RetryPolicy,
@@ -54,6 +56,7 @@ impl Default for ClientBuilder {
             base_url_source: "the base URL",
             api_key: None,
             api_key_source: "",
+            api_key_not_unicode: false,
             connect_timeout: Duration::from_secs(10),
             timeout: Duration::from_secs(30),
             retry: RetryPolicy::standard(),
@@ -76,14 +79,19 @@ impl ClientBuilder {
     /// `HOSTUP_BASE_URL` when set. Values given to the builder afterwards win.
     pub fn from_env() -> Self {
         let mut builder = Self::new();
-        if let Ok(key) = std::env::var(ENV_API_KEY) {
-            builder.api_key = Some(Secret::new(key));
-            builder.api_key_source = ENV_API_KEY;
+        match std::env::var(ENV_API_KEY) {
+            Ok(key) => builder.api_key = Some(Secret::new(key)),
+            Err(std::env::VarError::NotUnicode(_)) => builder.api_key_not_unicode = true,
+            Err(std::env::VarError::NotPresent) => {}
         }
-        if let Ok(url) = std::env::var(ENV_BASE_URL) {
-            builder.base_url = Some(url);
-            builder.base_url_source = ENV_BASE_URL;
+        builder.api_key_source = ENV_API_KEY;
+        match std::env::var(ENV_BASE_URL) {
+            Ok(url) => builder.base_url = Some(url),
+            // Kept as an invalid URL, so `build` names the variable.
+            Err(std::env::VarError::NotUnicode(raw)) => builder.base_url = Some(raw.to_string_lossy().into()),
+            Err(std::env::VarError::NotPresent) => return builder,
         }
+        builder.base_url_source = ENV_BASE_URL;
         builder
     }
 
@@ -154,6 +162,9 @@ impl ClientBuilder {
     /// `http` to a non-loopback host.
     pub fn build(self) -> Result<Client> {
         let key = match &self.api_key {
+            None if self.api_key_not_unicode => {
+                return Err(Error::Config(format!("{ENV_API_KEY} is set but is not valid UTF-8")));
+            }
             None => {
                 return Err(Error::Config(format!(
                     "no API key: set {ENV_API_KEY} or call ClientBuilder::api_key"
@@ -207,17 +218,24 @@ fn is_loopback(host: &str) -> bool {
 }
 
 fn build_http_client(connect_timeout: Duration, timeout: Duration) -> Result<reqwest::Client> {
-    #[cfg(feature = "rustls")]
-    {
-        // Fails harmlessly when the process already chose a provider.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-    }
-    reqwest::Client::builder()
+    let builder = reqwest::Client::builder()
         .connect_timeout(connect_timeout)
         .timeout(timeout)
-        .redirect(same_origin_redirects())
-        .build()
-        .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))
+        .redirect(same_origin_redirects());
+    #[cfg(feature = "rustls")]
+    let builder = builder.tls_backend_preconfigured(tls_config()?);
+    builder.build().map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))
+}
+
+/// rustls with an explicit crypto provider and the platform's roots: nothing process-wide is
+/// installed or read, so the application's own TLS choices stay its own.
+#[cfg(feature = "rustls")]
+fn tls_config() -> Result<rustls::ClientConfig> {
+    use rustls_platform_verifier::BuilderVerifierExt;
+    let failed = |e: rustls::Error| Error::Config(format!("cannot set up TLS: {e}"));
+    let provider = std::sync::Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let builder = rustls::ClientConfig::builder_with_provider(provider).with_safe_default_protocol_versions();
+    Ok(builder.map_err(failed)?.with_platform_verifier().map_err(failed)?.with_no_client_auth())
 }
 
 /// Follows redirects only within the original origin, so credentials never reach another host.

@@ -6,6 +6,7 @@ mod backups;
 mod billing;
 mod changes;
 mod client_ext;
+mod clock;
 mod config;
 mod diagnose;
 mod error;
@@ -60,7 +61,9 @@ pub use billing::{BillingModel, FleetCost, MonthlyCost, OverdueInvoice, cycle_mo
 pub use changes::{OptionValue, ResourceChange};
 pub use client_ext::ClientExt;
 pub use config::{ClientBuilder, DEFAULT_BASE_URL, DEFAULT_USER_AGENT, ENV_API_KEY, ENV_BASE_URL};
-pub use error::{ActionBlocked, ApiError, DecodeError, Error, ErrorCode, LegacyApiError, Result};
+pub use error::{
+    ActionBlocked, ApiError, DecodeError, Error, ErrorCode, LegacyApiError, Result, TransportError,
+};
 pub use gates::Action;
 pub use generated::{Client, ResponseValue};
 pub use guarded::{GuardFailure, GuardReport, GuardStep, GuardedChange, Rollback, RollbackOffer};

@@ -19,6 +19,10 @@ pub struct OperationSpec {
 
 include!(concat!(env!("OUT_DIR"), "/operations.rs"));
 
+/// The OpenAPI document this client was generated from (`openapi/hostup.yaml`), as YAML text.
+/// The sandbox serves it; a constant, so it costs nothing in binaries that never read it.
+pub const SPEC_YAML: &str = include_str!("../openapi/hostup.yaml");
+
 /// The operation with this snake-case name or operationId.
 pub fn find(name: &str) -> Option<&'static OperationSpec> {
     OPERATIONS.iter().find(|op| op.name == name || op.id == name)

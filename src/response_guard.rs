@@ -2,22 +2,20 @@
 //!
 //! The generated code decodes a declared status's body and, when that fails, reports only the bytes:
 //! the status and `Retry-After` of an HTML 429 from a proxy would be lost. So the exec hook buffers
-//! each body (refusing one over the size cap) and checks it first: an error body against its error
-//! type, a success body only for the shape of a JSON document (the generated decoder parses it in
-//! full anyway, and reports what is wrong inside it, without the status). A body that would not
-//! decode is handed on as a *fault*: the response gets a status no operation declares
-//! ([`FAULT_STATUS`]), which the generated code returns untouched as `UnexpectedResponse`, and the
-//! diagnosis rides along in the response's extensions. `Error::from` turns it back into a typed
-//! error with the real status. The same channel carries the client's own refusals (deadline, local
-//! rate-limit budget).
-
-use std::time::Duration;
+//! each body (refusing one over the size cap) and checks it first: an error body is decoded into
+//! the typed error here, a success body only checked for the shape of a JSON document (the
+//! generated decoder parses it in full anyway, and reports what is wrong inside it, without the
+//! status). Every error is handed on as a *fault*: the response gets a status no operation
+//! declares ([`FAULT_STATUS`]), which the generated code returns untouched as
+//! `UnexpectedResponse`, and the typed error rides along in the response's extensions, with what
+//! the client knows about the request (replay-safe or not). The same channel carries transport
+//! failures and the client's own refusals (deadline, local rate-limit budget).
 
 use bytes::{Bytes, BytesMut};
 use reqwest::header::HeaderMap;
 use reqwest::{ResponseBuilderExt, StatusCode, Url};
 
-use crate::error::{DecodeError, Error};
+use crate::error::{DecodeError, Error, ErrorBody};
 use crate::types;
 
 /// A status no operation declares, so the generated code passes the response through untouched.
@@ -27,25 +25,19 @@ const FAULT_STATUS: u16 = 999;
 #[derive(Clone)]
 pub(crate) struct BufferedBody(pub Bytes);
 
-/// Why the client refused a response or a call; carried in the response's extensions.
+/// The typed error of a response or a call; carried in the response's extensions.
 #[derive(Clone, Debug)]
-pub(crate) enum Fault {
-    /// The body would not decode, or was too large.
-    Decode(Box<DecodeError>),
-    /// The call's deadline passed.
-    Deadline(Duration),
-    /// The client-side rate-limit budget is spent until past the deadline.
-    BudgetSpent(Duration),
-}
+pub(crate) struct Fault(pub Error);
 
 impl Fault {
-    pub(crate) fn to_error(&self, headers: HeaderMap, _body: &[u8]) -> Error {
-        match self {
-            Fault::Decode(d) => Error::Decode(Box::new(DecodeError { headers, ..(**d).clone() })),
-            Fault::Deadline(elapsed) => {
-                Error::Timeout(format!("the call's deadline passed after {} ms", elapsed.as_millis()))
+    /// The error, with the response's headers where it keeps them.
+    pub(crate) fn to_error(&self, headers: HeaderMap) -> Error {
+        match self.0.clone() {
+            Error::Decode(mut d) => {
+                d.headers = headers;
+                Error::Decode(d)
             }
-            Fault::BudgetSpent(wait) => Error::RateLimited(*wait),
+            other => other,
         }
     }
 }
@@ -88,62 +80,72 @@ pub(crate) fn finish(
     cap: usize,
     legacy: bool,
     api_key: &str,
+    replay_safe: bool,
 ) -> http::Response<Bytes> {
-    let Some(body) = body else {
+    let refuse = |headers, body, reason: String| {
         let diagnosis = DecodeError {
             status: Some(status),
             headers: HeaderMap::new(),
             path: None,
-            reason: format!("the body is larger than the {cap}-byte limit"),
+            reason,
             excerpt: String::new(),
+            replay_safe,
         };
-        return fault(headers, Bytes::new(), Fault::Decode(Box::new(diagnosis)));
+        fault(headers, body, Error::Decode(Box::new(diagnosis)))
+    };
+    let Some(body) = body else {
+        return refuse(headers, Bytes::new(), format!("the body is larger than the {cap}-byte limit"));
     };
     if status.is_redirection() {
         // Same-origin redirects were followed; this one points elsewhere, so credentials stay here.
         let location =
             headers.get(reqwest::header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("nowhere");
-        let diagnosis = DecodeError {
-            status: Some(status),
-            headers: HeaderMap::new(),
-            path: None,
-            reason: format!(
-                "the server redirected to {location:?}; redirects to another origin are not followed"
-            ),
-            excerpt: String::new(),
-        };
-        return fault(headers, body, Fault::Decode(Box::new(diagnosis)));
+        let reason =
+            format!("the server redirected to {location:?}; redirects to another origin are not followed");
+        return refuse(headers, body, reason);
     }
     // An error body may echo the key back ("key … is invalid"); the errors print those messages.
     let body = if status.is_success() { body } else { scrub(body, api_key) };
-    let check = if matches!(status, StatusCode::NO_CONTENT | StatusCode::RESET_CONTENT) {
-        // No body by definition (a synchronous delete): nothing to decode.
-        Ok(())
-    } else if status.is_success() {
-        // The typed decode happens once, in the generated code. Here only bodies that are not even
-        // shaped like a JSON document (an HTML page, plain text, nothing, a truncated body) are
-        // parsed, to say exactly what is wrong while the status is still known; a full syntax pass
-        // over every success body cost a third of the decode.
-        if looks_like_a_json_document(&body) {
-            Ok(())
+    let check: serde_json::Result<Result<(), Error>> =
+        if matches!(status, StatusCode::NO_CONTENT | StatusCode::RESET_CONTENT) {
+            // No body by definition (a synchronous delete): nothing to decode.
+            Ok(Ok(()))
+        } else if status.is_success() {
+            // The typed decode happens once, in the generated code. Here only bodies that are not even
+            // shaped like a JSON document (an HTML page, plain text, nothing, a truncated body) are
+            // parsed, to say exactly what is wrong while the status is still known; a full syntax pass
+            // over every success body cost a third of the decode.
+            if looks_like_a_json_document(&body) {
+                Ok(Ok(()))
+            } else {
+                serde_json::from_slice::<serde::de::IgnoredAny>(&body).map(|_| Ok(()))
+            }
         } else {
-            serde_json::from_slice::<serde::de::IgnoredAny>(&body).map(drop)
-        }
-    } else if legacy {
-        serde_json::from_slice::<types::LegacyError>(&body).map(drop)
-    } else {
-        serde_json::from_slice::<types::ProblemDetails>(&body).map(drop)
-    };
+            let error = if legacy { typed::<types::LegacyError> } else { typed::<types::ProblemDetails> };
+            error(&body, status, &headers, replay_safe).map(Err)
+        };
     match check {
-        Ok(()) => rebuild(status, headers, body, None),
+        Ok(Ok(())) => rebuild(status, headers, body, None),
+        Ok(Err(error)) => fault(headers, body, error),
         Err(e) => {
             let mut diagnosis = DecodeError::from_serde(Some(status), HeaderMap::new(), &body, &e);
+            diagnosis.replay_safe = replay_safe;
             if !api_key.is_empty() {
                 diagnosis.excerpt = diagnosis.excerpt.replace(api_key, "[redacted]");
             }
-            fault(headers, body, Fault::Decode(Box::new(diagnosis)))
+            fault(headers, body, Error::Decode(Box::new(diagnosis)))
         }
     }
+}
+
+/// An error body decoded into its typed error.
+fn typed<E: ErrorBody>(
+    body: &[u8],
+    status: StatusCode,
+    headers: &HeaderMap,
+    replay_safe: bool,
+) -> serde_json::Result<Error> {
+    Ok(serde_json::from_slice::<E>(body)?.into_error(status, headers, replay_safe))
 }
 
 /// Replaces every occurrence of `secret` in `body` with `[redacted]`. Keys shorter than 8 bytes are
@@ -173,10 +175,10 @@ fn looks_like_a_json_document(body: &[u8]) -> bool {
     matches!((body.first(), body.last()), (Some(b'{'), Some(b'}')) | (Some(b'['), Some(b']')))
 }
 
-/// A response that carries only a fault (no server response to show).
-pub(crate) fn fault(headers: HeaderMap, body: Bytes, fault: Fault) -> http::Response<Bytes> {
+/// A response that carries only an error (no server response to show).
+pub(crate) fn fault(headers: HeaderMap, body: Bytes, error: Error) -> http::Response<Bytes> {
     let status = StatusCode::from_u16(FAULT_STATUS).expect("999 is a valid status code");
-    rebuild(status, headers, body, Some(fault))
+    rebuild(status, headers, body, Some(Fault(error)))
 }
 
 fn rebuild(
@@ -217,12 +219,13 @@ mod tests {
         let key = "hu_key_0123456789";
         let body = format!(r#"{{"status": 401, "detail": "API key {key} is not valid; {key}"}}"#);
         let response =
-            finish(StatusCode::UNAUTHORIZED, HeaderMap::new(), Some(body.into()), 1 << 20, false, key);
+            finish(StatusCode::UNAUTHORIZED, HeaderMap::new(), Some(body.into()), 1 << 20, false, key, true);
         let kept = &response.extensions().get::<BufferedBody>().unwrap().0;
         let text = std::str::from_utf8(kept).unwrap();
         assert!(!text.contains(key) && text.matches("[redacted]").count() == 2, "{text}");
         let ok = format!(r#"{{"note": "{key}"}}"#);
-        let response = finish(StatusCode::OK, HeaderMap::new(), Some(ok.clone().into()), 1 << 20, false, key);
+        let response =
+            finish(StatusCode::OK, HeaderMap::new(), Some(ok.clone().into()), 1 << 20, false, key, true);
         assert_eq!(response.extensions().get::<BufferedBody>().unwrap().0, ok.as_bytes());
         assert_eq!(scrub(Bytes::from_static(b"short key k"), "k"), Bytes::from_static(b"short key k"));
     }
@@ -233,9 +236,10 @@ mod tests {
     #[test]
     fn success_bodies_are_parsed_here_only_when_they_are_not_json_documents() {
         let fault_of = |body: &'static str| {
-            let response = finish(StatusCode::OK, HeaderMap::new(), Some(body.into()), 1 << 20, false, "");
-            response.extensions().get::<Fault>().map(|f| match f {
-                Fault::Decode(d) => d.reason.clone(),
+            let response =
+                finish(StatusCode::OK, HeaderMap::new(), Some(body.into()), 1 << 20, false, "", true);
+            response.extensions().get::<Fault>().map(|f| match &f.0 {
+                Error::Decode(d) => d.reason.clone(),
                 other => format!("{other:?}"),
             })
         };
@@ -254,7 +258,7 @@ mod tests {
     #[test]
     fn the_rebuilt_response_answers_for_the_request_url() {
         let url = Url::parse("http://127.0.0.1:9/api/v2/vps/v/details").unwrap();
-        let response = finish(StatusCode::OK, HeaderMap::new(), Some("{}".into()), 1 << 20, false, "");
+        let response = finish(StatusCode::OK, HeaderMap::new(), Some("{}".into()), 1 << 20, false, "", true);
         assert_eq!(into_reqwest(response, Some(url.clone())).url(), &url);
     }
 }

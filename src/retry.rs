@@ -9,14 +9,26 @@
 //! | anything else | never | never |
 //!
 //! Waits use exponential backoff with full jitter; a 429's `Retry-After` replaces the backoff and
-//! is clamped to [`RetryPolicy::with_max_retry_after`]: a longer wait fails the call at once.
+//! is clamped to [`RetryPolicy::with_max_retry_after`]: a longer wait fails the call at once (and
+//! holds the client back no longer than that cap).
+//!
+//! Retries of failures (everything but a 429, which the rate-limit budget paces) draw on a retry
+//! budget shared by all clones of a client: every call adds a tenth of a retry to it, up to a
+//! reserve of ten. Isolated failures are retried as always; under a storm of failures the client
+//! sends at most about 1.1 requests per call instead of `max_attempts`.
 
+use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
 use std::time::Duration;
 
 use reqwest::StatusCode;
 
+/// The longest any duration setting is taken to be: longer ones are clamped to it.
+const LONGEST: Duration = Duration::from_secs(100 * 365 * 86_400);
+
 /// How often and how long the client retries. GETs and `dryRun: true` previews are retried after
 /// timeouts and 502/503/504; other POSTs only when nothing was sent (connection refused) or on a 429.
+/// Retries of failures draw on a budget shared by the client's clones (see
+/// [`with_retry_budget`](Self::with_retry_budget)).
 ///
 /// ```
 /// use std::time::Duration;
@@ -26,12 +38,14 @@ use reqwest::StatusCode;
 /// assert_eq!(policy.max_attempts(), 5);
 /// ```
 #[derive(Clone, Debug, PartialEq)]
+#[must_use]
 pub struct RetryPolicy {
     max_attempts: u32,
     initial_backoff: Duration,
     max_backoff: Duration,
     max_retry_after: Duration,
     deadline: Duration,
+    budgeted: bool,
 }
 
 impl Default for RetryPolicy {
@@ -50,6 +64,7 @@ impl RetryPolicy {
             max_backoff: Duration::from_secs(8),
             max_retry_after: Duration::from_secs(60),
             deadline: Duration::from_secs(120),
+            budgeted: true,
         }
     }
 
@@ -66,25 +81,34 @@ impl RetryPolicy {
 
     /// The first backoff; each retry doubles it up to [`with_max_backoff`](Self::with_max_backoff).
     pub fn with_initial_backoff(mut self, backoff: Duration) -> Self {
-        self.initial_backoff = backoff;
+        self.initial_backoff = backoff.min(LONGEST);
         self
     }
 
     /// The longest backoff between two attempts.
     pub fn with_max_backoff(mut self, backoff: Duration) -> Self {
-        self.max_backoff = backoff;
+        self.max_backoff = backoff.min(LONGEST);
         self
     }
 
     /// The longest `Retry-After` the client waits out; a longer one fails the call at once.
     pub fn with_max_retry_after(mut self, wait: Duration) -> Self {
-        self.max_retry_after = wait;
+        self.max_retry_after = wait.min(LONGEST);
         self
     }
 
     /// The most time one call may take, all attempts and waits included.
     pub fn with_deadline(mut self, deadline: Duration) -> Self {
-        self.deadline = deadline;
+        self.deadline = deadline.min(LONGEST);
+        self
+    }
+
+    /// Whether retries of failures draw on the client's shared retry budget (default: yes): every
+    /// call adds a tenth of a retry to it, up to a reserve of ten, and each retry of a failure (a
+    /// 429 excepted) takes one. Isolated failures are retried; under a storm of failures the client
+    /// sends about 1.1 requests per call instead of `max_attempts`.
+    pub fn with_retry_budget(mut self, budgeted: bool) -> Self {
+        self.budgeted = budgeted;
         self
     }
 
@@ -107,7 +131,13 @@ impl RetryPolicy {
     pub(crate) fn backoff(&self, retry: u32) -> Duration {
         let ceiling =
             self.initial_backoff.saturating_mul(2u32.saturating_pow(retry.min(20))).min(self.max_backoff);
-        ceiling.mul_f64(fastrand::f64())
+        Duration::try_from_secs_f64(ceiling.as_secs_f64() * fastrand::f64()).unwrap_or(ceiling).min(ceiling)
+    }
+
+    /// Whether this retry may go ahead: a 429 always, a failure when the shared budget allows.
+    pub(crate) fn may_retry(&self, budget: &RetryBudget, outcome: &Outcome) -> bool {
+        let paced = matches!(outcome, Outcome::Status { status: StatusCode::TOO_MANY_REQUESTS, .. });
+        paced || !self.budgeted || budget.withdraw()
     }
 
     /// Decides whether attempt number `attempt` (1-based) is followed by another, and after what wait.
@@ -135,6 +165,30 @@ impl RetryPolicy {
                 _ => Decision::GiveUp,
             },
         }
+    }
+}
+
+/// Retries a client may spend on failures, in tenths of a retry; shared by its clones.
+#[derive(Debug)]
+pub(crate) struct RetryBudget(AtomicU32);
+
+/// Ten retries, in tenths.
+const RESERVE: u32 = 100;
+
+impl Default for RetryBudget {
+    fn default() -> Self {
+        RetryBudget(AtomicU32::new(RESERVE))
+    }
+}
+
+impl RetryBudget {
+    /// A call started: a tenth of a retry more, up to the reserve.
+    pub(crate) fn deposit(&self) {
+        let _ = self.0.fetch_update(Relaxed, Relaxed, |t| (t < RESERVE).then_some(t + 1));
+    }
+
+    fn withdraw(&self) -> bool {
+        self.0.fetch_update(Relaxed, Relaxed, |t| t.checked_sub(10)).is_ok()
     }
 }
 

@@ -3,18 +3,22 @@
 //! tracing).
 
 use std::sync::Arc;
-use std::time::SystemTime;
+use std::time::Duration;
 
+use bytes::Bytes;
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
-use reqwest::{Method, StatusCode};
+use reqwest::{Method, StatusCode, Url};
 use tokio::time::Instant;
 use tracing::{Instrument, field};
 
+use crate::clock;
+use crate::error::TransportError;
 use crate::operations::{self, OperationSpec};
-use crate::rate_limit::{Governor, RateLimit, parse_retry_after, wait_after_429};
-use crate::response_guard::{self, Fault};
-use crate::retry::{Decision, Outcome, RetryPolicy};
+use crate::rate_limit::RateLimit;
+use crate::rate_limit::governor::Governor;
+use crate::response_guard;
+use crate::retry::{Decision, Outcome, RetryBudget, RetryPolicy};
 use crate::{Client, Error, Result, Secret};
 
 const X_API_KEY: HeaderName = HeaderName::from_static("x-api-key");
@@ -30,10 +34,11 @@ struct Shared {
     legacy_key: HeaderValue,
     user_agent: HeaderValue,
     retry: RetryPolicy,
+    retry_budget: RetryBudget,
     governor: Governor,
     max_body_bytes: usize,
-    /// The base URL's path (`""` or `/stem`), which every request path starts with.
-    base_path: String,
+    /// The base URL: every request must go to its origin, under its path.
+    base_url: Url,
 }
 
 impl std::fmt::Debug for Runtime {
@@ -52,7 +57,7 @@ impl Runtime {
         user_agent: &str,
         retry: RetryPolicy,
         max_body_bytes: usize,
-        base_url: &reqwest::Url,
+        base_url: &Url,
     ) -> Result<Self> {
         let sensitive = |value: String| {
             let mut header = HeaderValue::from_str(&value).map_err(|_| {
@@ -67,10 +72,11 @@ impl Runtime {
             api_key,
             user_agent: HeaderValue::from_str(user_agent)
                 .map_err(|_| Error::Config(format!("invalid user agent {user_agent:?}")))?,
+            governor: Governor::new(retry.max_retry_after()),
             retry,
-            governor: Governor::default(),
+            retry_budget: RetryBudget::default(),
             max_body_bytes,
-            base_path: base_url.path().trim_end_matches('/').to_string(),
+            base_url: base_url.clone(),
         })))
     }
 }
@@ -105,8 +111,9 @@ impl ClientHooks<Runtime> for Client {
         let op = operations::find(info.operation_id).ok_or_else(|| {
             progenitor_client::Error::InvalidRequest(format!("unknown operation {}", info.operation_id))
         })?;
-        check_path(&shared.base_path, op, request.url().path())
-            .map_err(progenitor_client::Error::InvalidRequest)?;
+        check_origin(&shared.base_url, request.url()).map_err(progenitor_client::Error::InvalidRequest)?;
+        let base_path = shared.base_url.path().trim_end_matches('/');
+        check_path(base_path, op, request.url().path()).map_err(progenitor_client::Error::InvalidRequest)?;
         let headers = request.headers_mut();
         // progenitor adds the spec's version as `api-version`; HostUp documents no such header.
         headers.remove(API_VERSION);
@@ -136,9 +143,24 @@ impl ClientHooks<Runtime> for Client {
             elapsed_ms = field::Empty,
             ratelimit_remaining = field::Empty,
         );
-        let legacy = op.is_some_and(|o| o.legacy_auth);
-        send(&self.inner().0, self.client(), request, legacy).instrument(span).await
+        let Some(op) = op else {
+            let refused = Error::InvalidRequest(format!("unknown operation {}", info.operation_id));
+            return Ok(respond(&self.inner().0, Attempt::Refused(refused), false, false));
+        };
+        send(&self.inner().0, self.client(), request, op).instrument(span).await
     }
+}
+
+/// The API key goes only to the configured origin: same scheme, host and port.
+fn check_origin(base: &Url, actual: &Url) -> std::result::Result<(), String> {
+    if base.origin() == actual.origin() {
+        return Ok(());
+    }
+    Err(format!(
+        "refusing to send credentials to {}: the client is configured for {}",
+        actual.origin().ascii_serialization(),
+        base.origin().ascii_serialization()
+    ))
 }
 
 /// Proves that the ids in a request's path stayed inside their segments: same segment count as the
@@ -163,8 +185,9 @@ fn check_path(base_path: &str, op: &OperationSpec, actual: &str) -> std::result:
     }
 }
 
-/// GETs, and POSTs whose JSON body says `"dryRun": true`, change nothing and may be sent again.
-fn replay_safe(request: &reqwest::Request) -> bool {
+/// Whether this request can be sent again without changing anything twice. (Body sniffing for
+/// `dryRun` until the operation table says which operations honour it.)
+fn replay_safe(_op: &OperationSpec, request: &reqwest::Request) -> bool {
     if request.method() == Method::GET || request.method() == Method::HEAD {
         return true;
     }
@@ -180,128 +203,172 @@ fn replay_safe(request: &reqwest::Request) -> bool {
         .is_some_and(|p| p.dry_run == Some(true))
 }
 
-/// Sends a request under the retry policy and the rate-limit budget.
+/// How one attempt ended.
+enum Attempt {
+    /// The client refused to send or to wait any longer: returned as is.
+    Refused(Error),
+    /// No usable answer (connection failed or broke, body cut off).
+    Failed(reqwest::Error),
+    /// The server answered.
+    Answered {
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Option<Bytes>,
+        url: reqwest::Url,
+        retry_after: Option<Duration>,
+    },
+}
+
+/// Sends a request under the retry policy and the rate-limit budget: [`attempt`] sends once,
+/// [`retry_wait`] decides, and this loop waits or returns.
 async fn send(
     shared: &Shared,
     http: &reqwest::Client,
     request: reqwest::Request,
-    legacy: bool,
+    op: &OperationSpec,
 ) -> reqwest::Result<reqwest::Response> {
-    let policy = &shared.retry;
     let started = Instant::now();
-    let deadline = started + policy.deadline();
-    let replay_safe = replay_safe(&request);
+    let deadline = clock::after(started, shared.retry.deadline());
+    let replay_safe = replay_safe(op, &request);
+    shared.retry_budget.deposit();
     let span = tracing::Span::current();
-    let mut pending = Some(request);
-    let mut attempt = 0u32;
-    loop {
-        attempt += 1;
-        span.record("attempt", attempt);
-        let Some(current) = pending.take() else { unreachable!("a request is kept for every attempt") };
+    let mut request = request;
+    for attempt_no in 1u32.. {
+        span.record("attempt", attempt_no);
         // Keep a copy for the next attempt; a streaming body cannot be copied, so it gets one try.
-        pending = current.try_clone();
-        let permit = match shared.governor.acquire(deadline).await {
-            Ok(permit) => permit,
-            Err(wait) => {
-                let fault =
-                    response_guard::fault(HeaderMap::new(), Default::default(), Fault::BudgetSpent(wait));
-                return Ok(response_guard::into_reqwest(fault, None));
-            }
-        };
-        let attempt_result = tokio::time::timeout_at(deadline, async {
-            let mut response = http.execute(current).await?;
-            let body = response_guard::read_body(&mut response, shared.max_body_bytes).await;
-            Ok::<_, reqwest::Error>((response, body))
-        })
-        .await;
-        let (mut response, body) = match attempt_result {
-            Err(_elapsed) => {
-                drop(permit);
-                tracing::warn!(elapsed_ms = started.elapsed().as_millis() as u64, "call deadline passed");
-                let elapsed = Fault::Deadline(started.elapsed());
-                return Ok(response_guard::into_reqwest(
-                    response_guard::fault(HeaderMap::new(), Default::default(), elapsed),
-                    None,
-                ));
-            }
-            Ok(Err(e)) => {
-                drop(permit);
-                let outcome = if e.is_connect() { Outcome::NotSent } else { Outcome::Failed };
-                match policy.decide(attempt, &outcome, replay_safe) {
-                    Decision::Retry(wait) if pending.is_some() && Instant::now() + wait < deadline => {
-                        tracing::warn!(error = %e, wait_ms = wait.as_millis() as u64, "request failed; retrying");
-                        tokio::time::sleep(wait).await;
-                        continue;
-                    }
-                    _ => return Err(e),
-                }
-            }
-            Ok(Ok((response, body))) => (response, body),
-        };
-        let status = response.status();
-        let url = response.url().clone();
-        // The body is read: the headers are all that is left to keep.
-        let headers = std::mem::take(response.headers_mut());
-        drop(response);
-        let retry_after = if status == StatusCode::TOO_MANY_REQUESTS {
-            wait_after_429(&headers, SystemTime::now())
-        } else {
-            parse_retry_after(&headers, SystemTime::now())
-        };
-        let reported = permit
-            .complete(&headers, (status == StatusCode::TOO_MANY_REQUESTS).then_some(retry_after).flatten());
-        span.record("status", status.as_u16());
-        span.record("elapsed_ms", started.elapsed().as_millis() as u64);
-        if let Some(remaining) = reported.and_then(|r| r.remaining) {
-            span.record("ratelimit_remaining", remaining);
+        let copy = request.try_clone();
+        let outcome = attempt(shared, http, request, deadline, started, replay_safe).await;
+        if let Attempt::Answered { status, .. } = &outcome {
+            span.record("status", status.as_u16());
+            span.record("elapsed_ms", started.elapsed().as_millis() as u64);
         }
-        let body = match body {
-            Ok(body) => body,
-            Err(e) => {
-                // The connection broke mid-body.
-                match policy.decide(attempt, &Outcome::Failed, replay_safe) {
-                    Decision::Retry(wait) if pending.is_some() && Instant::now() + wait < deadline => {
-                        tracing::warn!(error = %e, "response body broke off; retrying");
-                        tokio::time::sleep(wait).await;
-                        continue;
-                    }
-                    _ => return Err(e),
-                }
-            }
-        };
-        // Only error bodies carry a request id; success bodies are not parsed twice.
-        if let Some(id) = body.as_deref().filter(|_| !status.is_success()).and_then(request_id_of) {
-            span.record("request_id", id.as_str());
-        }
-        match policy.decide(attempt, &Outcome::Status { status, retry_after }, replay_safe) {
-            Decision::Retry(wait) if pending.is_some() && Instant::now() + wait < deadline => {
-                tracing::warn!(
-                    status = status.as_u16(),
-                    wait_ms = wait.as_millis() as u64,
-                    "retryable status; retrying"
-                );
+        match (retry_wait(shared, attempt_no, &outcome, replay_safe, copy.is_some(), deadline), copy) {
+            (Some(wait), Some(copy)) => {
                 tokio::time::sleep(wait).await;
-                continue;
+                request = copy;
             }
-            Decision::WaitTooLong(wait) => {
-                tracing::warn!(
-                    wait_s = wait.as_secs(),
-                    "Retry-After is longer than the policy allows; failing now"
-                );
-            }
-            _ => {}
+            _ => return Ok(respond(shared, outcome, op.legacy_auth, replay_safe)),
         }
-        tracing::debug!(status = status.as_u16(), "response");
-        let response = response_guard::finish(
+    }
+    Ok(respond(shared, Attempt::Refused(Error::InvalidRequest("too many attempts".into())), false, false))
+}
+
+/// One attempt: a slot in the budget, the request, the whole body, within the call's deadline.
+async fn attempt(
+    shared: &Shared,
+    http: &reqwest::Client,
+    request: reqwest::Request,
+    deadline: Instant,
+    started: Instant,
+    replay_safe: bool,
+) -> Attempt {
+    let permit = match shared.governor.acquire(deadline).await {
+        Ok(permit) => permit,
+        Err(wait) => return Attempt::Refused(Error::RateLimited(wait)),
+    };
+    let sent = tokio::time::timeout_at(deadline, async {
+        let mut response = http.execute(request).await?;
+        let body = response_guard::read_body(&mut response, shared.max_body_bytes).await;
+        Ok::<_, reqwest::Error>((response, body))
+    });
+    let (mut response, body) = match sent.await {
+        Err(_elapsed) => {
+            tracing::warn!(elapsed_ms = started.elapsed().as_millis() as u64, "call deadline passed");
+            let timeout = TransportError::deadline(started.elapsed(), replay_safe);
+            return Attempt::Refused(Error::Timeout(Box::new(timeout)));
+        }
+        Ok(Err(e)) => return Attempt::Failed(e),
+        Ok(Ok(answer)) => answer,
+    };
+    let status = response.status();
+    // The body is read: the headers are all that is left to keep.
+    let headers = std::mem::take(response.headers_mut());
+    let answer = permit.complete(&headers, status == StatusCode::TOO_MANY_REQUESTS);
+    if let Some(remaining) = answer.reported.and_then(|r| r.remaining) {
+        tracing::Span::current().record("ratelimit_remaining", remaining);
+    }
+    match body {
+        // The connection broke mid-body.
+        Err(e) => Attempt::Failed(e),
+        Ok(body) => Attempt::Answered {
             status,
             headers,
             body,
-            shared.max_body_bytes,
-            legacy,
-            shared.api_key.expose(),
-        );
-        return Ok(response_guard::into_reqwest(response, Some(url)));
+            url: response.url().clone(),
+            retry_after: answer.retry_after,
+        },
     }
+}
+
+/// The wait before the next attempt, or `None` to return this one's outcome.
+fn retry_wait(
+    shared: &Shared,
+    attempt_no: u32,
+    outcome: &Attempt,
+    replay_safe: bool,
+    copy_left: bool,
+    deadline: Instant,
+) -> Option<Duration> {
+    let policy = &shared.retry;
+    let seen = match outcome {
+        Attempt::Refused(_) => return None,
+        Attempt::Failed(e) if e.is_connect() => Outcome::NotSent,
+        Attempt::Failed(_) => Outcome::Failed,
+        Attempt::Answered { status, retry_after, .. } => {
+            Outcome::Status { status: *status, retry_after: *retry_after }
+        }
+    };
+    let wait = match policy.decide(attempt_no, &seen, replay_safe) {
+        Decision::Retry(wait) if copy_left && clock::after(Instant::now(), wait) < deadline => wait,
+        Decision::WaitTooLong(wait) => {
+            tracing::warn!(
+                wait_s = wait.as_secs(),
+                "Retry-After is longer than the policy allows; failing now"
+            );
+            return None;
+        }
+        _ => return None,
+    };
+    if !policy.may_retry(&shared.retry_budget, &seen) {
+        tracing::warn!("retry budget spent; not retrying");
+        return None;
+    }
+    match outcome {
+        Attempt::Failed(e) => {
+            tracing::warn!(error = %e, wait_ms = wait.as_millis() as u64, "request failed; retrying")
+        }
+        _ => tracing::warn!(wait_ms = wait.as_millis() as u64, "retryable status; retrying"),
+    }
+    Some(wait)
+}
+
+/// The response the generated code decodes: the answer, or the error as a fault.
+fn respond(shared: &Shared, outcome: Attempt, legacy: bool, replay_safe: bool) -> reqwest::Response {
+    let error = match outcome {
+        Attempt::Answered { status, headers, body, url, .. } => {
+            if let Some(id) = body.as_deref().filter(|_| !status.is_success()).and_then(request_id_of) {
+                tracing::Span::current().record("request_id", id.as_str());
+            }
+            tracing::debug!(status = status.as_u16(), "response");
+            let key = shared.api_key.expose();
+            let response = response_guard::finish(
+                status,
+                headers,
+                body,
+                shared.max_body_bytes,
+                legacy,
+                key,
+                replay_safe,
+            );
+            return response_guard::into_reqwest(response, Some(url));
+        }
+        Attempt::Refused(error) => error,
+        Attempt::Failed(e) => {
+            let error = Box::new(TransportError::new(e, replay_safe));
+            if error.is_timeout() { Error::Timeout(error) } else { Error::Transport(error) }
+        }
+    };
+    response_guard::into_reqwest(response_guard::fault(HeaderMap::new(), Bytes::new(), error), None)
 }
 
 /// The `requestId` of an error body, for the span (success bodies carry none).

@@ -40,6 +40,9 @@ pub enum Command {
     /// Virtual private servers.
     #[command(subcommand)]
     Vps(Vps),
+    /// A simulated HostUp API (`hostup sandbox serve`).
+    #[command(subcommand)]
+    Sandbox(crate::sandbox_serve::SandboxCommand),
 }
 
 /// `hostup vps ...`

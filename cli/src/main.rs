@@ -4,6 +4,7 @@
 mod args;
 mod commands;
 mod output;
+mod sandbox_serve;
 
 use std::process::ExitCode;
 
@@ -83,6 +84,11 @@ async fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<(), Failure> {
+    let command = match cli.command {
+        // Serves instead of calling: no key, no client.
+        Command::Sandbox(command) => return sandbox_serve::run(command).await,
+        Command::Vps(command) => command,
+    };
     let sandbox = if cli.sandbox { Some(Sandbox::start().await) } else { None };
     let client = match &sandbox {
         Some(sandbox) => sandbox.client(),
@@ -99,7 +105,5 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             builder.build()?
         }
     };
-    match cli.command {
-        Command::Vps(command) => commands::run(&client, command, cli.json).await,
-    }
+    commands::run(&client, command, cli.json).await
 }

@@ -123,6 +123,8 @@ pub(crate) const OFFERED_CYCLES: &[(BillingCycle, u32, f64)] = &[
     (BillingCycle::Quarterly, 3, 0.98),
     (BillingCycle::Semiannually, 6, 0.95),
     (BillingCycle::Annually, 12, 0.9),
+    (BillingCycle::Biennially, 24, 0.85),
+    (BillingCycle::Triennially, 36, 0.8),
 ];
 
 /// Months and price factor of an offered cycle.

@@ -39,6 +39,7 @@
 
 #![deny(missing_docs)]
 
+mod api;
 mod auth;
 mod catalog;
 mod faults;
@@ -60,6 +61,17 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
 pub use faults::Faults;
+
+/// The OpenAPI document the sandbox serves unless [`SandboxConfig::spec`] names another: the one
+/// the `hostup` crate was generated from, parsed. A copy to edit, for a sandbox that serves more.
+///
+/// ```
+/// let spec = hostup_sandbox::embedded_spec();
+/// assert!(spec["paths"]["/api/v2/vps/{id}/details"]["get"].is_object());
+/// ```
+pub fn embedded_spec() -> serde_json::Value {
+    api::embedded_spec().clone()
+}
 pub use stats::{Exchange, SandboxStats};
 
 use hostup::{Client, Secret};
@@ -90,6 +102,7 @@ pub struct SandboxConfig {
     rate_limit: (u64, Duration),
     record: bool,
     clock_offset_secs: i64,
+    spec: Option<serde_json::Value>,
 }
 
 impl Default for SandboxConfig {
@@ -101,6 +114,7 @@ impl Default for SandboxConfig {
             rate_limit: (1000, Duration::from_secs(60)),
             record: false,
             clock_offset_secs: 0,
+            spec: None,
         }
     }
 }
@@ -144,6 +158,14 @@ impl SandboxConfig {
         self
     }
 
+    /// Serves this OpenAPI document instead of the embedded one (a parsed YAML or JSON value).
+    /// Every operation it holds is served: routed, authenticated, validated, and answered by the
+    /// sandbox's state where it keeps some for that operation, from the spec's examples otherwise.
+    pub fn spec(mut self, document: serde_json::Value) -> Self {
+        self.spec = Some(document);
+        self
+    }
+
     /// Starts the sandbox on `127.0.0.1` at a free port.
     ///
     /// # Panics
@@ -155,14 +177,27 @@ impl SandboxConfig {
     /// Starts the sandbox, returning the error when no loopback port can be bound.
     ///
     /// # Errors
-    /// The bind error.
+    /// The bind error, or `InvalidData` when the spec given to [`spec`](Self::spec) is not one.
     pub async fn try_start(self) -> std::io::Result<Sandbox> {
-        let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+        self.try_start_on(TcpListener::bind(("127.0.0.1", 0)).await?).await
+    }
+
+    /// Starts the sandbox on a listener the caller bound (`hostup sandbox serve --port`).
+    ///
+    /// # Errors
+    /// As [`try_start`](Self::try_start).
+    pub async fn try_start_on(self, listener: TcpListener) -> std::io::Result<Sandbox> {
+        let invalid = |e: String| std::io::Error::new(std::io::ErrorKind::InvalidData, e);
+        let api = match &self.spec {
+            Some(document) => Arc::new(api::Api::from_spec(document).map_err(invalid)?),
+            None => api::Api::embedded().map_err(invalid)?,
+        };
         let url = format!("http://{}", listener.local_addr()?);
         let shared = Arc::new(server::Shared {
+            keys: auth::Keys::new(self.api_key.expose(), api.scopes()),
+            api,
             state: Mutex::new(State { fleet: fleet::seed(), jobs: Default::default() }),
             ids: ids::Ids::new(self.seed),
-            keys: auth::Keys::new(self.api_key.expose()),
             budget: limits::Budget::new(self.rate_limit.0, self.rate_limit.1),
             // Its own stream, so ids handed out never shift the fault dice.
             faults: Faults::new(self.seed ^ 0xfa17),
@@ -171,8 +206,7 @@ impl SandboxConfig {
             recorder: self.record.then(Default::default),
         });
         shared.faults.set_clock_offset(self.clock_offset_secs);
-        let router = handlers::router(shared.clone());
-        let task = tokio::spawn(server::serve(listener, shared.clone(), router));
+        let task = tokio::spawn(server::serve(listener, shared.clone()));
         Ok(Sandbox { shared, url, api_key: self.api_key, task: Some(task) })
     }
 }

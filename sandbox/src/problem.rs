@@ -24,6 +24,8 @@ pub(crate) struct Problem {
     pub extensions: Map<String, Value>,
     /// Seconds for `Retry-After` (and the legacy `retryAfter`).
     pub retry_after: Option<u64>,
+    /// The `Allow` header of a 405.
+    pub allow: Option<String>,
 }
 
 impl Fail {
@@ -36,6 +38,7 @@ impl Fail {
             errors: Vec::new(),
             extensions: Map::new(),
             retry_after: None,
+            allow: None,
         }))
     }
 
@@ -85,6 +88,18 @@ impl Fail {
             "Too many requests. Retry after the limit resets.",
         );
         fail.retry_after = Some(retry_after);
+        fail
+    }
+
+    /// 405 for a path that exists with other methods, listing them in `Allow`.
+    pub fn method_not_allowed(path: &str, method: &axum::http::Method, allow: &[&str]) -> Self {
+        let mut fail = Fail::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            "Method not allowed",
+            format!("{path} does not take {method}."),
+        );
+        fail.allow = Some(allow.join(", "));
         fail
     }
 
@@ -156,16 +171,6 @@ pub(crate) enum Flavor {
     Legacy,
 }
 
-impl Flavor {
-    pub fn of(path: &str) -> Self {
-        if path.starts_with("/api/vm/") || path.starts_with("/api/jobs/") {
-            Flavor::Legacy
-        } else {
-            Flavor::V2
-        }
-    }
-}
-
 /// What a rendered error needs to know about its request.
 pub(crate) struct Context<'a> {
     pub flavor: Flavor,
@@ -211,6 +216,9 @@ pub(crate) fn render(fail: Fail, ctx: &Context<'_>) -> Response {
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     if let Some(seconds) = fail.retry_after {
         response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    if let Some(allow) = fail.allow.as_deref().and_then(|a| HeaderValue::from_str(a).ok()) {
+        response.headers_mut().insert(header::ALLOW, allow);
     }
     response
 }

@@ -1,6 +1,7 @@
 //! The HTTP side: an accept loop on a loopback socket, one hyper connection per client, and the
 //! steps every request goes through before and after its handler: counting, faults, the budget,
-//! credentials, error rendering, rate-limit headers.
+//! the route from the spec (404, or 405 with `Allow`), credentials and scopes, the request's
+//! validation, error rendering, rate-limit and `Date` headers.
 //!
 //! The connections are served with hyper directly (not `axum::serve`) because a dropped connection
 //! needs a service that can fail: hyper closes the connection without a response when it does.
@@ -9,7 +10,6 @@ use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, Response, header};
 use axum::response::IntoResponse;
@@ -18,10 +18,11 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 use tokio::task::JoinSet;
 use tokio::time::Instant;
-use tower::ServiceExt;
 
-use super::auth::{Keys, Route, route};
+use super::api::{Api, Operation, Route, validate};
+use super::auth::Keys;
 use super::faults::Faults;
+use super::handlers;
 use super::ids::Ids;
 use super::limits::Budget;
 use super::model::State;
@@ -32,6 +33,7 @@ use super::views::iso;
 /// Everything the handlers and the request pipeline share.
 #[derive(Debug)]
 pub(crate) struct Shared {
+    pub api: Arc<Api>,
     pub state: Mutex<State>,
     pub ids: Ids,
     pub keys: Keys,
@@ -69,7 +71,7 @@ impl std::error::Error for Dropped {}
 
 /// Accepts connections until the task is aborted; aborting it also ends every connection, since
 /// they live in its `JoinSet`.
-pub(crate) async fn serve(listener: TcpListener, shared: Arc<Shared>, router: Router) {
+pub(crate) async fn serve(listener: TcpListener, shared: Arc<Shared>) {
     let mut connections = JoinSet::new();
     loop {
         tokio::select! {
@@ -79,11 +81,9 @@ pub(crate) async fn serve(listener: TcpListener, shared: Arc<Shared>, router: Ro
                     tokio::time::sleep(Duration::from_millis(10)).await;
                     continue;
                 };
-                let (shared, router) = (shared.clone(), router.clone());
+                let shared = shared.clone();
                 connections.spawn(async move {
-                    let service = hyper::service::service_fn(move |request| {
-                        handle(shared.clone(), router.clone(), request)
-                    });
+                    let service = hyper::service::service_fn(move |request| handle(shared.clone(), request));
                     // No header timeout: idle keep-alive connections stay open as long as the client
                     // keeps them, so a pause in a benchmark never meets a connection closed under it.
                     let _ = hyper::server::conn::http1::Builder::new()
@@ -97,15 +97,13 @@ pub(crate) async fn serve(listener: TcpListener, shared: Arc<Shared>, router: Ro
     }
 }
 
+/// The largest request body read; a bigger one is refused.
+const MAX_BODY: usize = 4 << 20;
+
 /// One request, from the socket to the socket.
-async fn handle(
-    shared: Arc<Shared>,
-    router: Router,
-    request: Request<Incoming>,
-) -> Result<Response<Body>, Dropped> {
+async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Result<Response<Body>, Dropped> {
     shared.bump(|c| &c.requests);
     let (method, path) = (request.method().clone(), request.uri().path().to_string());
-    let flavor = Flavor::of(&path);
     let faults = shared.faults.roll();
     if !faults.latency.is_zero() {
         tokio::time::sleep(faults.latency).await;
@@ -115,9 +113,11 @@ async fn handle(
         return Err(Dropped);
     }
     let budget = shared.budget.take();
-    let matched = route(&method, &path);
-    let operation = match matched {
-        Route::Operation(op) => Some(op),
+    let api = shared.api.clone();
+    let route = api.route(&method, &path);
+    let flavor = route.flavor();
+    let operation = match &route {
+        Route::Operation(op, _) => Some(op.id.clone()),
         _ => None,
     };
     let response = if let Some(seconds) = budget.retry_after {
@@ -126,22 +126,15 @@ async fn handle(
     } else if faults.error {
         shared.bump(|c| &c.injected_errors);
         Fail::unavailable().into_response()
-    } else if let Err(fail) = shared.keys.check(flavor, operation, request.headers()) {
-        fail.into_response()
     } else {
-        match matched {
-            Route::Operation(_) => match router.oneshot(request).await {
-                Ok(response) => response,
-                Err(never) => match never {},
+        match route {
+            Route::Operation(op, params) => match answer(&shared, op, params, request).await {
+                Ok(response) | Err(response) => response,
             },
-            Route::WrongMethod => Fail::new(
-                axum::http::StatusCode::METHOD_NOT_ALLOWED,
-                "method_not_allowed",
-                "Method not allowed",
-                format!("{path} does not take {method}."),
-            )
-            .into_response(),
-            Route::Unknown => Fail::not_found(format!("No route {method} {path}.")).into_response(),
+            Route::WrongMethod { allow, .. } => {
+                Fail::method_not_allowed(&path, &method, &allow).into_response()
+            }
+            Route::Unknown(_) => Fail::not_found(format!("No route {method} {path}.")).into_response(),
         }
     };
     let mut response = finish(&shared, response, flavor, &path, faults.html);
@@ -152,9 +145,27 @@ async fn handle(
         response.headers_mut().insert(header::DATE, date);
     }
     if let Some(recorder) = &shared.recorder {
-        response = record(recorder, response, operation.map(|op| op.id), &method, &path).await;
+        response = record(recorder, response, operation, &method, &path).await;
     }
     Ok(response)
+}
+
+/// Credentials, then the request's parameters and body, then the operation's handler.
+async fn answer(
+    shared: &Shared,
+    op: &Operation,
+    params: Vec<(String, String)>,
+    request: Request<Incoming>,
+) -> Result<Response<Body>, Response<Body>> {
+    shared.keys.check(op, request.headers()).map_err(IntoResponse::into_response)?;
+    let query = request.uri().query().map(str::to_string);
+    let body = axum::body::to_bytes(Body::new(request.into_body()), MAX_BODY).await.map_err(|_| {
+        Fail::invalid("", "body_too_large", format!("The body is larger than {MAX_BODY} bytes."))
+            .into_response()
+    })?;
+    let call =
+        validate(&shared.api, op, params, query.as_deref(), &body).map_err(IntoResponse::into_response)?;
+    handlers::dispatch(shared, &call).map_err(IntoResponse::into_response)
 }
 
 /// Renders a handler's [`Fail`], if it returned one.
@@ -178,7 +189,7 @@ fn finish(
 async fn record(
     recorder: &Recorder,
     response: Response<Body>,
-    operation: Option<&'static str>,
+    operation: Option<String>,
     method: &axum::http::Method,
     path: &str,
 ) -> Response<Body> {

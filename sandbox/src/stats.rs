@@ -50,7 +50,7 @@ impl Counters {
 #[non_exhaustive]
 pub struct Exchange {
     /// The operationId the request matched (`getVpsDetails`), if any.
-    pub operation: Option<&'static str>,
+    pub operation: Option<String>,
     /// The request method.
     pub method: String,
     /// The request path.

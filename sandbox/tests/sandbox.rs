@@ -10,5 +10,7 @@ mod faults;
 mod flows;
 #[path = "sandbox/operations.rs"]
 mod operations;
+#[path = "sandbox/spec_driven.rs"]
+mod spec_driven;
 #[path = "sandbox/support.rs"]
 mod support;

@@ -1,24 +1,27 @@
 //! From progenitor's errors to [`Error`](super::Error), with the status and headers kept.
 
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 
-use super::{ApiError, DecodeError, Error, ErrorCode, LegacyApiError, source_chain};
+use super::{ApiError, DecodeError, Error, ErrorCode, LegacyApiError, TransportError};
 use crate::diagnose;
-use crate::rate_limit::{RateLimit, parse_retry_after};
+use crate::rate_limit::RateLimit;
+use crate::rate_limit::headers::{retry_after, server_now};
 use crate::response_guard::{BufferedBody, Fault};
 use crate::types;
 
 /// An error body type of the generated client.
 pub(crate) trait ErrorBody: serde::de::DeserializeOwned + Sized {
-    fn into_error(self, status: StatusCode, headers: &HeaderMap) -> Error;
+    /// The error for this body; `Retry-After` dates and delta resets are judged on the answer's
+    /// own `Date`.
+    fn into_error(self, status: StatusCode, headers: &HeaderMap, replay_safe: bool) -> Error;
 }
 
 impl ErrorBody for types::ProblemDetails {
-    fn into_error(self, status: StatusCode, headers: &HeaderMap) -> Error {
-        let now = SystemTime::now();
+    fn into_error(self, status: StatusCode, headers: &HeaderMap, replay_safe: bool) -> Error {
+        let now = server_now(headers);
         Error::Api(Box::new(ApiError {
             status,
             code: self.code.as_deref().map(ErrorCode::from),
@@ -26,26 +29,28 @@ impl ErrorBody for types::ProblemDetails {
             detail: self.detail.clone(),
             field_errors: self.errors.clone(),
             request_id: self.request_id.clone(),
-            retry_after: parse_retry_after(headers, now),
-            rate_limit: RateLimit::from_headers(headers),
+            retry_after: retry_after(headers, now),
+            rate_limit: RateLimit::read(headers, now),
             problem: self,
+            replay_safe,
         }))
     }
 }
 
 impl ErrorBody for types::LegacyError {
-    fn into_error(self, status: StatusCode, headers: &HeaderMap) -> Error {
-        let retry_after = parse_retry_after(headers, SystemTime::now()).or_else(|| {
+    fn into_error(self, status: StatusCode, headers: &HeaderMap, replay_safe: bool) -> Error {
+        let retry_after = retry_after(headers, server_now(headers)).or_else(|| {
             self.retry_after.as_deref().and_then(|s| s.trim().parse::<u64>().ok()).map(Duration::from_secs)
         });
         Error::Legacy(Box::new(LegacyApiError {
             status,
-            code: self.code.clone(),
+            code: self.code.as_deref().map(ErrorCode::from),
             error: self.error.clone(),
             message: self.message.clone(),
             request_id: self.request_id.clone(),
             retry_after,
             body: self,
+            replay_safe,
         }))
     }
 }
@@ -55,7 +60,7 @@ fn convert<E: ErrorBody>(error: progenitor_client::Error<E>) -> Error {
     match error {
         P::ErrorResponse(value) => {
             let (status, headers) = (value.status(), value.headers().clone());
-            value.into_inner().into_error(status, &headers)
+            value.into_inner().into_error(status, &headers, false)
         }
         P::UnexpectedResponse(response) => unexpected::<E>(response),
         P::InvalidResponsePayload(body, e) => {
@@ -68,7 +73,9 @@ fn convert<E: ErrorBody>(error: progenitor_client::Error<E>) -> Error {
 }
 
 fn transport(e: reqwest::Error) -> Error {
-    if e.is_timeout() { Error::Timeout(source_chain(&e)) } else { Error::Transport(e) }
+    // Only reached for responses that bypassed the exec hook; assume the worst.
+    let error = Box::new(TransportError::new(e, false));
+    if error.is_timeout() { Error::Timeout(error) } else { Error::Transport(error) }
 }
 
 /// A status the spec does not declare for the operation, or one the response guard flagged.
@@ -76,17 +83,18 @@ fn unexpected<E: ErrorBody>(response: reqwest::Response) -> Error {
     let headers = response.headers().clone();
     let body = response.extensions().get::<BufferedBody>().map(|b| b.0.clone()).unwrap_or_default();
     if let Some(fault) = response.extensions().get::<Fault>() {
-        return fault.to_error(headers, &body);
+        return fault.to_error(headers);
     }
     let status = response.status();
     match serde_json::from_slice::<E>(&body) {
-        Ok(parsed) if !status.is_success() => parsed.into_error(status, &headers),
+        Ok(parsed) if !status.is_success() => parsed.into_error(status, &headers, false),
         Ok(_) => Error::Decode(Box::new(DecodeError {
             status: Some(status),
             headers,
             path: None,
             reason: format!("the API documents no {} response for this operation", status.as_u16()),
             excerpt: diagnose::excerpt(&body, 0),
+            replay_safe: false,
         })),
         Err(e) => Error::Decode(Box::new(DecodeError::from_serde(Some(status), headers, &body, &e))),
     }

@@ -1,5 +1,6 @@
 //! The details each kind of error carries, and their one-line `Display`.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::StatusCode;
@@ -57,6 +58,8 @@ pub struct ApiError {
     pub rate_limit: Option<RateLimit>,
     /// The whole Problem Details body, including route-specific extension members.
     pub problem: types::ProblemDetails,
+    /// Whether the request was replay-safe (a GET, a `dryRun: true` preview).
+    pub replay_safe: bool,
 }
 
 impl std::fmt::Display for ApiError {
@@ -114,8 +117,8 @@ impl ErrorLine<'_> {
 pub struct LegacyApiError {
     /// HTTP status.
     pub status: StatusCode,
-    /// The legacy code (`UNAUTHORIZED`, `NOT_FOUND`, ...).
-    pub code: Option<String>,
+    /// The legacy code (`UNAUTHORIZED`, `NOT_FOUND`, ...), as an open value.
+    pub code: Option<ErrorCode>,
     /// The HTTP title the server gave.
     pub error: Option<String>,
     /// Human message (sometimes Swedish).
@@ -126,6 +129,8 @@ pub struct LegacyApiError {
     pub retry_after: Option<Duration>,
     /// The whole body.
     pub body: types::LegacyError,
+    /// Whether the request was replay-safe (a GET).
+    pub replay_safe: bool,
 }
 
 impl std::fmt::Display for LegacyApiError {
@@ -134,11 +139,72 @@ impl std::fmt::Display for LegacyApiError {
         let line = ErrorLine {
             kind: "HostUp legacy API error",
             status: self.status,
-            code: self.code.as_deref(),
+            code: self.code.as_ref().map(ErrorCode::as_str),
             text,
             fields: &[],
         };
         line.write(f, self.retry_after, self.request_id.as_deref())
+    }
+}
+
+/// A request that got no usable answer: the connection failed or broke, or time ran out. The
+/// underlying HTTP error is reachable only through [`std::error::Error::source`].
+#[derive(Debug, Clone)]
+pub struct TransportError {
+    what: String,
+    cause: Option<Arc<reqwest::Error>>,
+    connect: bool,
+    timeout: bool,
+    replay_safe: bool,
+    sent: bool,
+}
+
+impl TransportError {
+    /// From an HTTP client error; `replay_safe` as the request was.
+    pub(crate) fn new(error: reqwest::Error, replay_safe: bool) -> Self {
+        let connect = error.is_connect();
+        let (what, timeout) = (error.to_string(), error.is_timeout());
+        TransportError { what, connect, timeout, replay_safe, sent: !connect, cause: Some(Arc::new(error)) }
+    }
+
+    /// The call's own deadline passed after `elapsed` while a request was out.
+    pub(crate) fn deadline(elapsed: Duration, replay_safe: bool) -> Self {
+        let what = format!("the call's deadline passed after {} ms", elapsed.as_millis());
+        TransportError { what, cause: None, connect: false, timeout: true, replay_safe, sent: true }
+    }
+
+    /// True when no connection could be made: the server never saw the request.
+    pub fn is_connect(&self) -> bool {
+        self.connect
+    }
+
+    /// True when time ran out (a request timeout or the call's deadline).
+    pub fn is_timeout(&self) -> bool {
+        self.timeout
+    }
+
+    /// Whether the request was replay-safe (a GET, a `dryRun: true` preview).
+    pub fn replay_safe(&self) -> bool {
+        self.replay_safe
+    }
+
+    /// Whether the request may have reached the server (false only when no connection was made).
+    pub fn may_have_reached_server(&self) -> bool {
+        self.sent
+    }
+}
+
+impl std::fmt::Display for TransportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = if self.timeout { "HostUp did not answer in time" } else { "could not reach HostUp" };
+        write!(f, "{kind}: {}", self.what)
+    }
+}
+
+impl std::error::Error for TransportError {
+    /// The causes below the HTTP client's own message (which `Display` already shows).
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.cause.as_deref().and_then(std::error::Error::source)
     }
 }
 
@@ -156,6 +222,8 @@ pub struct DecodeError {
     pub reason: String,
     /// A short excerpt of the body, secrets blanked.
     pub excerpt: String,
+    /// Whether the request was replay-safe (a GET, a `dryRun: true` preview).
+    pub replay_safe: bool,
 }
 
 impl std::fmt::Display for DecodeError {
@@ -206,7 +274,14 @@ impl DecodeError {
             let at = if positioned { offset } else { diagnose::custom_error_offset(body, offset) };
             (Some(diagnose::json_pointer_at(body, at)), strip_position(error))
         };
-        DecodeError { status, headers, path, reason, excerpt: diagnose::excerpt(body, offset) }
+        DecodeError {
+            status,
+            headers,
+            path,
+            reason,
+            excerpt: diagnose::excerpt(body, offset),
+            replay_safe: false,
+        }
     }
 }
 

@@ -3,24 +3,25 @@
 //! Generated calls return progenitor's `Error<ProblemDetails>` (or `Error<LegacyError>`); the `From`
 //! conversions here turn those into [`Error`], so `?` works from generated calls and helpers alike.
 
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use reqwest::StatusCode;
 
-use crate::rate_limit::parse_retry_after;
+use crate::rate_limit::headers;
 
 mod code;
 mod convert;
 mod details;
 
 pub use code::ErrorCode;
-pub use details::{ActionBlocked, ApiError, DecodeError, LegacyApiError};
+pub(crate) use convert::ErrorBody;
+pub use details::{ActionBlocked, ApiError, DecodeError, LegacyApiError, TransportError};
 
 /// `Result` with [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Everything that can go wrong in a call. Its `Display` is one line a person understands.
-#[derive(Debug, thiserror::Error)]
+#[derive(Clone, Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The v2 API answered with an RFC 7807 Problem Details error.
@@ -30,17 +31,17 @@ pub enum Error {
     #[error("{0}")]
     Legacy(Box<LegacyApiError>),
     /// The request could not be sent or the response not received (DNS, TLS, refused, reset).
-    #[error("could not reach HostUp: {}", source_chain(.0))]
-    Transport(#[source] reqwest::Error),
+    #[error(transparent)]
+    Transport(Box<TransportError>),
     /// The request or the whole call took longer than allowed.
-    #[error("HostUp did not answer in time: {0}")]
-    Timeout(String),
+    #[error(transparent)]
+    Timeout(Box<TransportError>),
     /// A response arrived but its body did not decode into the documented shape.
     #[error("{0}")]
     Decode(Box<DecodeError>),
     /// The client-side rate-limit budget is spent and the next window opens after the call's
     /// deadline; nothing was sent.
-    #[error("rate-limit budget spent: the next window opens in {}s, past the call's deadline", .0.as_secs())]
+    #[error("rate-limit budget spent: requests are held for {}s more, past the call's deadline", .0.as_secs())]
     RateLimited(Duration),
     /// An action gate says no: the request was not sent. Carries the server's reason and code.
     #[error("{0}")]
@@ -87,17 +88,6 @@ pub enum Error {
     Config(String),
 }
 
-fn source_chain(e: &reqwest::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
-        source = s.source();
-    }
-    text
-}
-
 impl Error {
     /// The HTTP status, when the server answered.
     pub fn status(&self) -> Option<StatusCode> {
@@ -105,15 +95,16 @@ impl Error {
             Error::Api(e) => Some(e.status),
             Error::Legacy(e) => Some(e.status),
             Error::Decode(e) => e.status,
-            Error::Transport(e) => e.status(),
             _ => None,
         }
     }
 
-    /// The v2 Problem Details `code`, the field to branch on.
+    /// The error's machine-readable `code`, the field to branch on: the v2 Problem Details code,
+    /// or the legacy API's (`INVALID_API_KEY` is kept as [`ErrorCode::Other`]).
     pub fn code(&self) -> Option<&ErrorCode> {
         match self {
             Error::Api(e) => e.code.as_ref(),
+            Error::Legacy(e) => e.code.as_ref(),
             _ => None,
         }
     }
@@ -132,26 +123,68 @@ impl Error {
         match self {
             Error::Api(e) => e.retry_after,
             Error::Legacy(e) => e.retry_after,
-            Error::Decode(e) => parse_retry_after(&e.headers, SystemTime::now()),
+            Error::Decode(e) => headers::retry_after(&e.headers, headers::server_now(&e.headers)),
             Error::RateLimited(wait) => Some(*wait),
             _ => None,
         }
     }
 
-    /// True when sending the same request later may succeed (429, 502, 503, 504, transport
-    /// failures, timeouts). The client has already retried what was safe to retry.
-    pub fn is_retryable(&self) -> bool {
+    /// True when the same request may succeed later: 429, 502, 503, 504, a transport failure, a
+    /// timeout, a spent rate-limit budget, an unfinished wait. Says nothing about whether sending it
+    /// again is harmless: see [`is_safe_to_resend`](Self::is_safe_to_resend).
+    pub fn is_transient(&self) -> bool {
         match self {
             Error::Transport(_) | Error::Timeout(_) | Error::RateLimited(_) | Error::WaitTimeout { .. } => {
                 true
             }
-            Error::InvalidRequest(_)
-            | Error::Config(_)
-            | Error::Blocked(_)
-            | Error::WrongBillingModel(_)
-            | Error::InvalidOption { .. }
-            | Error::OperationFailed { .. } => false,
-            _ => self.status().is_some_and(|s| matches!(s.as_u16(), 429 | 502 | 503 | 504)),
+            Error::Api(_) | Error::Legacy(_) | Error::Decode(_) => {
+                self.status().is_some_and(|s| matches!(s.as_u16(), 429 | 502 | 503 | 504))
+            }
+            _ => false,
+        }
+    }
+
+    /// True when sending the same request again may succeed *and* cannot apply it twice: the error
+    /// is [transient](Self::is_transient), and either nothing was done (a 429, a refused
+    /// connection, the client's own budget refusal) or the request is replay-safe (a GET, a
+    /// `dryRun: true` preview). A committed change that may have reached the server is never safe to
+    /// resend. The client has already resent what was safe, as often as its policy allows.
+    pub fn is_safe_to_resend(&self) -> bool {
+        self.is_transient()
+            && match self {
+                Error::Transport(t) | Error::Timeout(t) => t.replay_safe() || !t.may_have_reached_server(),
+                Error::RateLimited(_) => true,
+                Error::WaitTimeout { .. } => false,
+                _ => self.status() == Some(StatusCode::TOO_MANY_REQUESTS) || self.replay_safe() == Some(true),
+            }
+    }
+
+    /// The same as [`is_safe_to_resend`](Self::is_safe_to_resend), for generic retry wrappers.
+    pub fn is_retryable(&self) -> bool {
+        self.is_safe_to_resend()
+    }
+
+    /// Whether the request was replay-safe (a GET, a `dryRun: true` preview); `None` for errors
+    /// that are not about one sent request.
+    pub fn replay_safe(&self) -> Option<bool> {
+        match self {
+            Error::Api(e) => Some(e.replay_safe),
+            Error::Legacy(e) => Some(e.replay_safe),
+            Error::Decode(e) => Some(e.replay_safe),
+            Error::Transport(t) | Error::Timeout(t) => Some(t.replay_safe()),
+            _ => None,
+        }
+    }
+
+    /// Whether the request may have reached the server (and so may have been applied, unless the
+    /// server's answer says otherwise). False when the client refused before sending or the
+    /// connection could not be made.
+    pub fn may_have_reached_server(&self) -> bool {
+        match self {
+            Error::Transport(t) | Error::Timeout(t) => t.may_have_reached_server(),
+            Error::Api(_) | Error::Legacy(_) | Error::Decode(_) => true,
+            Error::OperationFailed { .. } | Error::WaitTimeout { .. } | Error::Pagination(_) => true,
+            _ => false,
         }
     }
 

@@ -54,8 +54,21 @@ async fn connection_refused_is_a_transport_error_after_every_attempt() {
     for result in [get(&client).await, commit(&client).await] {
         let err = result.unwrap_err();
         let Error::Transport(inner) = &err else { panic!("{err:?}") };
-        assert!(inner.is_connect() && err.is_retryable() && err.status().is_none(), "{err:?}");
+        assert!(inner.is_connect() && err.status().is_none(), "{err:?}");
+        // Nothing reached the server: even the commit is safe to send again.
+        assert!(err.is_safe_to_resend() && !err.may_have_reached_server(), "{err:?}");
         assert!(err.to_string().starts_with("could not reach HostUp"), "{err}");
+        // Issue 12, item 11: each cause is printed once, by the chain, not by `Display` as well.
+        let mut chain = vec![err.to_string()];
+        let mut source = std::error::Error::source(&err);
+        while let Some(s) = source {
+            chain.push(s.to_string());
+            source = s.source();
+        }
+        assert!(chain.len() >= 2, "{chain:?}");
+        for cause in &chain[1..] {
+            assert!(!chain[0].contains(cause.as_str()), "{cause:?} is printed twice: {chain:?}");
+        }
     }
     // Nothing reached a server, so even the commit is retried: two retries per call.
     assert_eq!(logs.text().matches("request failed; retrying").count(), 4, "{}", logs.text());
@@ -97,8 +110,17 @@ async fn the_one_commit_sent_is_the_commit_asked_for() {
 async fn a_server_that_never_answers_times_out() {
     let [(get, g), (preview, p), (commit, c)] = three_ways(Reply::Hang, quick_timeout).await;
     for err in [&get, &preview, &commit] {
-        assert!(matches!(err, Error::Timeout(_)) && err.is_retryable(), "{err:?}");
+        assert!(
+            matches!(err, Error::Timeout(_)) && err.is_transient() && err.may_have_reached_server(),
+            "{err:?}"
+        );
     }
+    // Issue 12, item 7: a committed change that may have been applied is never safe to resend.
+    assert!(get.is_safe_to_resend() && preview.is_safe_to_resend(), "{get:?} {preview:?}");
+    assert!(
+        !commit.is_safe_to_resend() && !commit.is_retryable() && commit.replay_safe() == Some(false),
+        "{commit:?}"
+    );
     assert_eq!((g, p, c), (3, 3, 1));
 }
 
@@ -119,7 +141,7 @@ async fn the_call_deadline_bounds_a_silent_server_without_a_request_timeout() {
     let started = std::time::Instant::now();
     let err = commit(&client_with(&server.base, policy)).await.unwrap_err();
     let Error::Timeout(message) = &err else { panic!("{err:?}") };
-    assert!(message.contains("deadline"), "{message}");
+    assert!(message.to_string().contains("deadline") && message.is_timeout(), "{message}");
     assert!(started.elapsed() >= Duration::from_millis(300));
     assert_eq!(server.count(), 1);
 }
@@ -184,8 +206,9 @@ async fn an_html_502_keeps_its_status_and_is_retried_only_when_safe() {
         let d = decode(err);
         assert_eq!(d.status.map(|s| s.as_u16()), Some(502));
         assert!(d.reason.contains("not JSON") && d.excerpt.contains("502 Bad Gateway"), "{d:?}");
-        assert!(err.is_retryable() && err.to_string().contains("502"), "{err}");
+        assert!(err.is_transient() && err.to_string().contains("502"), "{err}");
     }
+    assert!(get.is_safe_to_resend() && preview.is_safe_to_resend() && !commit.is_safe_to_resend());
     assert_eq!((g, p, c), (3, 3, 1));
 }
 
@@ -218,15 +241,24 @@ async fn refused_wait(value: &str) -> (Error, ScriptServer, Client) {
     (err, server, client)
 }
 
+/// Issue 12, item 3: an absurd `Retry-After` fails that call with the server's value, holds every
+/// clone back for the policy's cap at most, and then one request probes again.
 #[tokio::test]
-async fn an_absurd_retry_after_fails_at_once_and_holds_the_client_back() {
-    let (err, server, client) = refused_wait("99999999999").await;
+async fn an_absurd_retry_after_fails_at_once_and_holds_the_client_back_only_for_the_cap() {
+    let server =
+        ScriptServer::start(vec![too_many(Some("99999999999")), json(200, &fixture("getVpsDetails.200"))])
+            .await;
+    let cap = Duration::from_millis(300);
+    let client = client_with(&server.base, fast_retries().with_max_retry_after(cap));
+    let err = get(&client).await.unwrap_err();
     assert_eq!(err.retry_after(), Some(Duration::from_secs(99_999_999_999)));
     assert!(err.to_string().contains("retry after 99999999999s"), "{err}");
-    // The governor honours the server's word for every clone: later calls are refused unsent.
-    let later = get(&client.clone()).await.unwrap_err();
-    assert!(matches!(later, Error::RateLimited(wait) if wait > Duration::from_secs(60)), "{later:?}");
-    assert_eq!(server.count(), 1);
+    assert!(err.is_transient() && err.is_safe_to_resend(), "a 429 means nothing was done");
+    // A clone waits out the cap, not the server's 3,000 years, then its request goes.
+    let held = std::time::Instant::now();
+    get(&client.clone()).await.unwrap();
+    assert!(held.elapsed() >= cap - Duration::from_millis(20), "not held: {:?}", held.elapsed());
+    assert_eq!(server.count(), 2);
 }
 
 #[tokio::test]

@@ -106,11 +106,12 @@ async fn faults(sandbox: &Sandbox, c: &Client, seen: &mut Seen) {
     seen.result(&hasty.get_vps_details().id(id).send().await.map_err(Error::from));
     knobs.clear();
     // One client spends the budget; a fresh one (which knows no budget) gets the 429, whose wait
-    // is past its cap, and then a client-side refusal.
+    // is past its cap, and then a client-side refusal (the client holds back for the cap, which is
+    // past the call's deadline).
     sandbox.set_rate_limit(1, Duration::from_secs(30));
     seen.result(&c.get_vps_details().id(id).send().await.map_err(Error::from));
     let policy =
-        fast_retries().with_max_retry_after(Duration::from_secs(1)).with_deadline(Duration::from_secs(2));
+        fast_retries().with_max_retry_after(Duration::from_secs(5)).with_deadline(Duration::from_secs(1));
     let capped = keyed(sandbox, SANDBOX_KEY, policy);
     for _ in 0..2 {
         seen.result(&capped.get_vps_details().id(id).send().await.map_err(Error::from));

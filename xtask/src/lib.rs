@@ -15,7 +15,8 @@ pub mod docs_check;
 pub mod examples;
 pub mod fixtures;
 pub mod generate;
-pub mod schema;
+/// JSON Schema validation of the spec's schemas (the shared `hostup-schema` crate).
+pub use hostup_schema as schema;
 pub mod spec;
 pub mod spec_lint;
 

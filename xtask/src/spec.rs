@@ -6,29 +6,7 @@ use serde_json::Value;
 /// HTTP methods an OpenAPI 3.0 path item may hold, in the order the spec lists them.
 pub const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
-/// Keys whose object values are maps of user-chosen names (property names, status codes, media
-/// types, component names), so the keys inside them are never keywords.
-const NAMED_MAPS: [&str; 14] = [
-    "properties",
-    "schemas",
-    "responses",
-    "parameters",
-    "requestBodies",
-    "headers",
-    "examples",
-    "securitySchemes",
-    "links",
-    "callbacks",
-    "content",
-    "paths",
-    "encoding",
-    "variables",
-];
-
-/// True when the object under `key` is a map of names rather than an OpenAPI object.
-pub fn is_named_map(key: &str) -> bool {
-    NAMED_MAPS.contains(&key)
-}
+pub use hostup_schema::is_named_map;
 
 /// Longest `$ref` chain followed before giving up (guards against reference cycles).
 const MAX_REF_HOPS: usize = 32;

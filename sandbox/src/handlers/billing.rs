@@ -8,21 +8,28 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime};
 
-use axum::body::Bytes;
-use axum::extract::{Path, State};
 use serde_json::{Map, Value, json};
 
-use super::{Reply, Shared, ensure, find_mut, ok, parse};
+use super::{Handler, Reply, ensure, find_mut, ok};
+use crate::api::Call;
 use crate::catalog::{self, Kind, PLANS};
 use crate::gates;
 use crate::model::Vps;
 use crate::problem::{Fail, field, pointer_token};
+use crate::server::Shared;
 use crate::views::{iso, product};
 use hostup::types::{
     ActionGate, BillingCycle, BillingCycleChangeRequest, BillingCycleChangeResult, CommitActions,
     InvoiceReference, InvoiceStatus, PlanChangeRequest, PlanChangeResult, PriceChange, RenewBilling,
     RenewRequest, RenewResult, ResourceChangeRequest, ResourceChangeResult,
 };
+
+pub(super) const HANDLERS: &[(&str, Handler)] = &[
+    ("changeVpsResources", configure),
+    ("upgradeVpsPlan", upgrade),
+    ("changeVpsBillingCycle", change_cycle),
+    ("renewVps", renew),
+];
 
 /// Checks option values against the VPS's configurable options (key, type, range, step).
 fn check_options(vps: &Vps, resources: &Map<String, Value>) -> Result<BTreeMap<&'static str, f64>, Fail> {
@@ -129,18 +136,19 @@ fn offered_cycle(pointer: &str, cycle: &str) -> Result<BillingCycle, Fail> {
     let cycle = BillingCycle::from(cycle);
     match catalog::cycle_terms(&cycle) {
         Some(_) => Ok(cycle),
-        None => Err(Fail::invalid(
-            pointer,
+        // A well-formed request that this VPS's offer refuses: a conflict with its state.
+        None => Err(Fail::conflict(
             "cycle_not_offered",
-            format!("`{}` is not offered for this VPS.", cycle.as_str()),
-        )),
+            "Billing cycle not offered",
+            format!("`{}` is not offered for this VPS (see GET actions/billing-cycle).", cycle.as_str()),
+        )
+        .with("pointer", pointer)),
     }
 }
 
 /// `POST actions/config`.
-pub(super) async fn configure(State(shared): State<Shared>, Path(id): Path<String>, body: Bytes) -> Reply {
-    let request: ResourceChangeRequest =
-        parse(&body, &["resources", "billingCycle", "dryRun", "cancelExistingInvoice"], &["resources"])?;
+fn configure(shared: &Shared, call: &Call<'_>) -> Reply {
+    let request: ResourceChangeRequest = call.body()?;
     let dry_run = request.dry_run == Some(true);
     if !dry_run && request.billing_cycle.is_some() {
         let detail =
@@ -148,7 +156,7 @@ pub(super) async fn configure(State(shared): State<Shared>, Path(id): Path<Strin
         return Err(Fail::invalid("/billingCycle", "preview_only", detail));
     }
     let mut state = shared.lock();
-    let vps = find_mut(&mut state, &id)?;
+    let vps = find_mut(&mut state, call.param("id"))?;
     let changes = check_options(vps, &request.resources)?;
     let cycle = match &request.billing_cycle {
         Some(hint) if !vps.payg => offered_cycle("/billingCycle", &hint.to_string())?,
@@ -168,7 +176,7 @@ pub(super) async fn configure(State(shared): State<Shared>, Path(id): Path<Strin
     ensure("canCommit", gates::can_configure(vps), false)?;
     clear_invoices(vps, request.cancel_existing_invoice == Some(true))?;
     vps.options.extend(changes);
-    let invoice = (price.amount > 0.0).then(|| paid_invoice(&shared, price.amount, vps.currency));
+    let invoice = (price.amount > 0.0).then(|| paid_invoice(shared, price.amount, vps.currency));
     ok(&ResourceChangeResult {
         dry_run: Some(false),
         price_change: Some(price),
@@ -178,20 +186,20 @@ pub(super) async fn configure(State(shared): State<Shared>, Path(id): Path<Strin
 }
 
 /// `POST actions/upgrade`: a move to a larger plan, priced in the current (or requested) cycle.
-pub(super) async fn upgrade(State(shared): State<Shared>, Path(id): Path<String>, body: Bytes) -> Reply {
-    let fields = ["productSlug", "billingCycle", "dryRun", "cancelExistingInvoice", "preserveExtraBandwidth"];
-    let request: PlanChangeRequest = parse(&body, &fields, &["productSlug"])?;
+fn upgrade(shared: &Shared, call: &Call<'_>) -> Reply {
+    let request: PlanChangeRequest = call.body()?;
     let mut state = shared.lock();
-    let vps = find_mut(&mut state, &id)?;
+    let vps = find_mut(&mut state, call.param("id"))?;
     let gate = gates::can_upgrade(vps);
-    let Some(plan) = PLANS.iter().find(|p| p.slug == request.product_slug) else {
+    let Some(plan) = PLANS.iter().find(|p| p.slug == request.product_slug.as_str()) else {
         let known: Vec<&str> = PLANS.iter().map(|p| p.slug).collect();
         let detail = format!("No plan {:?} (plans: {}).", request.product_slug, known.join(", "));
-        return Err(Fail::invalid("/productSlug", "unknown_product", detail));
+        return Err(Fail::not_found(detail));
     };
     if gate.allowed && plan.monthly_sek <= vps.plan.monthly_sek {
         let detail = format!("{} is not larger than the current plan {}.", plan.slug, vps.plan.slug);
-        return Err(Fail::invalid("/productSlug", "not_an_upgrade", detail));
+        // A refusal by the VPS's current plan, not by the request's shape.
+        return Err(Fail::conflict("not_an_upgrade", "Not an upgrade", detail));
     }
     let cycle = match &request.billing_cycle {
         Some(cycle) => offered_cycle("/billingCycle", &cycle.to_string())?,
@@ -221,7 +229,7 @@ pub(super) async fn upgrade(State(shared): State<Shared>, Path(id): Path<String>
         clear_invoices(vps, request.cancel_existing_invoice == Some(true))?;
         target.invoices = vps.invoices.clone();
         *vps = target.clone();
-        let invoice = (price.amount > 0.0).then(|| paid_invoice(&shared, price.amount, vps.currency));
+        let invoice = (price.amount > 0.0).then(|| paid_invoice(shared, price.amount, vps.currency));
         result.payment_invoice = invoice.and_then(as_object);
     }
     let mut body = json!(result);
@@ -230,11 +238,10 @@ pub(super) async fn upgrade(State(shared): State<Shared>, Path(id): Path<String>
 }
 
 /// `POST actions/billing-cycle`: fixed-cycle services only.
-pub(super) async fn change_cycle(State(shared): State<Shared>, Path(id): Path<String>, body: Bytes) -> Reply {
-    let request: BillingCycleChangeRequest =
-        parse(&body, &["billingCycle", "dryRun", "cancelExistingInvoice"], &["billingCycle"])?;
+fn change_cycle(shared: &Shared, call: &Call<'_>) -> Reply {
+    let request: BillingCycleChangeRequest = call.body()?;
     let mut state = shared.lock();
-    let vps = find_mut(&mut state, &id)?;
+    let vps = find_mut(&mut state, call.param("id"))?;
     ensure("canChangeBillingCycle", gates::can_change_billing_cycle(vps), false)?;
     let target = offered_cycle("/billingCycle", &request.billing_cycle.to_string())?;
     let dry_run = request.dry_run == Some(true);
@@ -258,17 +265,11 @@ pub(super) async fn change_cycle(State(shared): State<Shared>, Path(id): Path<St
 }
 
 /// `POST actions/renew`: extends a fixed-cycle service by one cycle.
-pub(super) async fn renew(State(shared): State<Shared>, Path(id): Path<String>, body: Bytes) -> Reply {
-    let request: RenewRequest = parse(&body, &["addonIds"], &[])?;
-    if request.addon_ids.len() > 20 {
-        return Err(Fail::invalid(
-            "/addonIds",
-            "too_many_items",
-            "At most 20 add-ons can be renewed at once.",
-        ));
-    }
+fn renew(shared: &Shared, call: &Call<'_>) -> Reply {
+    // Nothing of the request matters to the sandbox; its shape was checked against the spec.
+    let _request: RenewRequest = call.body()?;
     let mut state = shared.lock();
-    let vps = find_mut(&mut state, &id)?;
+    let vps = find_mut(&mut state, call.param("id"))?;
     ensure("canRenew", gates::can_renew(vps), false)?;
     if let Some(invoice) = vps.blocking_invoices().into_iter().next() {
         let detail = "An unpaid renewal invoice exists; pay it before renewing again.";
@@ -285,7 +286,7 @@ pub(super) async fn renew(State(shared): State<Shared>, Path(id): Path<String>, 
         renewal_scheduled: true,
         new_expires_at: Some(iso(vps.next_due)),
         billing: RenewBilling { amount: Some(amount), currency_code: vps.currency.into() },
-        renewal_invoice: Some(paid_invoice(&shared, amount, vps.currency)),
+        renewal_invoice: Some(paid_invoice(shared, amount, vps.currency)),
         invoice_lookup_pending: Some(false),
     })
 }

@@ -4,15 +4,14 @@
 use std::collections::HashMap;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use axum::body::Bytes;
-use axum::extract::{Path, State};
-
 use super::power::gate_name;
-use super::{Reply, Shared, ensure, ok, parse};
+use super::{Handler, Reply, ensure, ok};
+use crate::api::Call;
 use crate::catalog;
 use crate::gates;
 use crate::model::{PowerVerb, Vps};
 use crate::problem::Fail;
+use crate::server::Shared;
 use crate::views::iso;
 use hostup::types::{
     BillingCycle, LegacyBandwidthUsage, LegacyLoginDetails, LegacyNumber, LegacyPowerAction,
@@ -21,6 +20,10 @@ use hostup::types::{
     ServiceStatus,
 };
 
+pub(super) const HANDLERS: &[(&str, Handler)] =
+    &[("getLegacyVmDetails", details), ("legacyPowerAction", power)];
+
+/// The `vmid` of the path (an integer of at least 1, as the spec already checked).
 fn vmid(raw: &str) -> Result<u64, Fail> {
     raw.parse().ok().filter(|n| *n >= 1).ok_or_else(|| {
         Fail::new(
@@ -140,8 +143,8 @@ fn view(vps: &Vps, vmid: u64) -> LegacyVmDetails {
 }
 
 /// `GET /api/vm/{vmid}/details`.
-pub(super) async fn details(State(shared): State<Shared>, Path(raw): Path<String>) -> Reply {
-    let vmid = vmid(&raw)?;
+fn details(shared: &Shared, call: &Call<'_>) -> Reply {
+    let vmid = vmid(call.param("vmid"))?;
     let state = shared.lock();
     let vps = state.by_vmid(vmid).ok_or_else(|| unknown_vm(vmid))?;
     ok(&LegacyVmDetailsResponse {
@@ -154,9 +157,9 @@ pub(super) async fn details(State(shared): State<Shared>, Path(raw): Path<String
 
 /// `POST /api/vm/{vmid}/status`: answers 200 with a legacy job id (`start-10415-<ms>`), pollable
 /// at `/api/jobs/{jobId}` like the v2 jobs.
-pub(super) async fn power(State(shared): State<Shared>, Path(raw): Path<String>, body: Bytes) -> Reply {
-    let vmid = vmid(&raw)?;
-    let request: LegacyPowerRequest = parse(&body, &["action", "force"], &["action"])?;
+fn power(shared: &Shared, call: &Call<'_>) -> Reply {
+    let vmid = vmid(call.param("vmid"))?;
+    let request: LegacyPowerRequest = call.body()?;
     let verb = match request.action {
         LegacyPowerAction::Start => PowerVerb::Start,
         LegacyPowerAction::Stop => PowerVerb::Stop,
@@ -165,7 +168,11 @@ pub(super) async fn power(State(shared): State<Shared>, Path(raw): Path<String>,
     };
     let mut state = shared.lock();
     let vps = state.by_vmid(vmid).ok_or_else(|| unknown_vm(vmid))?;
-    ensure(gate_name(verb), gates::power_gate(vps, gate_name(verb)), true)?;
+    // The legacy API has no 409: it refuses what the state does not allow as BAD_REQUEST.
+    ensure(gate_name(verb), gates::power_gate(vps, gate_name(verb)), true).map_err(|mut refused| {
+        refused.status = axum::http::StatusCode::BAD_REQUEST;
+        refused
+    })?;
     let vps_id = vps.id.clone();
     let millis = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis());
     let job =

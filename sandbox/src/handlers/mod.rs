@@ -1,5 +1,11 @@
-//! The spec's routes, and what their handlers share: finding the VPS, reading a JSON body as
-//! strictly as the API does, answering JSON, and refusing what a gate refuses.
+//! The hand-written part of the sandbox: state that a flow needs, plugged in per resource. Each
+//! module lists the operations it answers in a `HANDLERS` table keyed by operationId; every other
+//! operation of the spec is answered from the spec's examples. Before any of them runs, the server
+//! has routed, authenticated and validated the request against the spec, and [`dispatch`] has
+//! checked that the VPS a `VpsId` parameter names exists.
+//!
+//! A new stateful resource (snapshots, keys, disks, ...) is a module with its state in
+//! [`State`](crate::model::State) and its `HANDLERS`, added to [`TABLES`].
 
 mod billing;
 mod legacy;
@@ -7,51 +13,72 @@ mod power;
 mod read;
 mod resize;
 
-use std::sync::Arc;
-
-use axum::body::Bytes;
-use axum::http::StatusCode;
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use serde::Serialize;
-use serde::de::DeserializeOwned;
-use serde_json::{Map, Value};
 
+use super::api::{Call, fill};
 use super::model::{State, Vps};
-use super::problem::{Fail, field, pointer_token};
-use super::server;
+use super::problem::Fail;
+use super::server::Shared;
 use hostup::types::ActionGate;
-
-/// The handlers' state.
-type Shared = Arc<server::Shared>;
 
 /// What a handler returns; a [`Fail`] is rendered by the server.
 type Reply = Result<Response, Fail>;
 
-/// Every operation of the spec.
-pub(crate) fn router(shared: Shared) -> Router {
-    Router::new()
-        .route("/api/v2/vps", get(read::list))
-        .route("/api/v2/vps/{id}", get(read::summary))
-        .route("/api/v2/vps/{id}/details", get(read::details))
-        .route("/api/v2/vps/{id}/status", get(read::status))
-        .route("/api/v2/vps/{id}/actions/upgrade", get(read::upgrade_options).post(billing::upgrade))
-        .route("/api/v2/vps/{id}/actions/billing-cycle", get(read::billing_cycle).post(billing::change_cycle))
-        .route("/api/v2/vps/{id}/actions/config", post(billing::configure))
-        .route("/api/v2/vps/{id}/actions/renew", post(billing::renew))
-        .route("/api/v2/vps/{id}/actions/resize", post(resize::payg))
-        .route("/api/v2/vps/{id}/actions/resize-disk", post(resize::disk))
-        .route("/api/v2/vps/{id}/actions/start", post(power::start))
-        .route("/api/v2/vps/{id}/actions/stop", post(power::stop))
-        .route("/api/v2/vps/{id}/actions/shutdown", post(power::shutdown))
-        .route("/api/v2/vps/{id}/actions/restart", post(power::restart))
-        .route("/api/v2/vps/{id}/actions/reset", post(power::reset))
-        .route("/api/jobs/{job_id}", get(power::job))
-        .route("/api/vm/{vmid}/details", get(legacy::details))
-        .route("/api/vm/{vmid}/status", post(legacy::power))
-        .fallback(|| async { Fail::not_found("No such route.") })
-        .with_state(shared)
+/// One operation's hand-written answer.
+pub(crate) type Handler = fn(&Shared, &Call<'_>) -> Reply;
+
+/// The stateful operations, per resource.
+const TABLES: [&[(&str, Handler)]; 5] =
+    [read::HANDLERS, power::HANDLERS, billing::HANDLERS, resize::HANDLERS, legacy::HANDLERS];
+
+/// The component of the path parameter that names a VPS of the fleet.
+const VPS_PARAM: &str = "VpsId";
+
+/// The hand-written handler of an operation, if it has one.
+pub(crate) fn handler(operation_id: &str) -> Option<Handler> {
+    TABLES.iter().flat_map(|t| t.iter()).find(|(id, _)| *id == operation_id).map(|(_, h)| *h)
+}
+
+/// Answers a checked request: its handler, or the spec's example.
+pub(crate) fn dispatch(shared: &Shared, call: &Call<'_>) -> Reply {
+    for param in call.op.params.iter().filter(|p| p.component.as_deref() == Some(VPS_PARAM)) {
+        find(&shared.lock(), call.param(&param.name))?;
+    }
+    match handler(&call.op.id) {
+        Some(handler) => handler(shared, call),
+        None => from_spec(call),
+    }
+}
+
+/// The operation's documented success answer, with the request's path parameters in place of
+/// their examples.
+fn from_spec(call: &Call<'_>) -> Reply {
+    let Some(success) = &call.op.success else {
+        return Err(Fail::new(
+            StatusCode::NOT_IMPLEMENTED,
+            "not_implemented",
+            "Not implemented",
+            "The spec documents no success answer.",
+        ));
+    };
+    let status = StatusCode::from_u16(success.status).unwrap_or(StatusCode::OK);
+    let Some(mut body) = success.body.clone() else { return Ok(status.into_response()) };
+    let replacements: Vec<_> = call
+        .op
+        .params
+        .iter()
+        .filter_map(|p| Some((p.example.as_ref()?, call.param(&p.name))))
+        .filter(|(_, actual)| !actual.is_empty())
+        .collect();
+    fill(&mut body, &replacements);
+    let mut response = reply(status, &body);
+    if let Some(kind) = success.content_type.as_deref().and_then(|t| HeaderValue::from_str(t).ok()) {
+        response.headers_mut().insert(header::CONTENT_TYPE, kind);
+    }
+    Ok(response)
 }
 
 /// A JSON answer.
@@ -70,36 +97,6 @@ fn find<'a>(state: &'a State, id: &str) -> Result<&'a Vps, Fail> {
 
 fn find_mut<'a>(state: &'a mut State, id: &str) -> Result<&'a mut Vps, Fail> {
     state.vps_mut(id).ok_or_else(|| Fail::vps_not_found(id))
-}
-
-/// Reads a JSON object body. Members outside `fields` are refused, as the API refuses unknown
-/// fields; `required` members must be present. An empty body counts as `{}`.
-fn parse<T: DeserializeOwned>(body: &Bytes, fields: &[&str], required: &[&str]) -> Result<T, Fail> {
-    let value: Value = if body.iter().all(u8::is_ascii_whitespace) {
-        Value::Object(Map::new())
-    } else {
-        serde_json::from_slice(body)
-            .map_err(|e| Fail::invalid("", "invalid_json", format!("The body is not valid JSON: {e}.")))?
-    };
-    let Some(object) = value.as_object() else {
-        return Err(Fail::invalid("", "invalid_type", "The body must be a JSON object."));
-    };
-    let mut errors = Vec::new();
-    for key in object.keys().filter(|k| !fields.contains(&k.as_str())) {
-        let detail = format!("`{key}` is not accepted here (accepted: {}).", fields.join(", "));
-        errors.push(field(&format!("/{}", pointer_token(key)), "unknown_field", detail));
-    }
-    for key in required.iter().filter(|k| !object.contains_key(**k)) {
-        errors.push(field(&format!("/{key}"), "missing_required", format!("`{key}` is required.")));
-    }
-    if !errors.is_empty() {
-        return Err(Fail::invalid_fields(errors));
-    }
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let pointer: String =
-            e.path().iter().map(|s| format!("/{}", pointer_token(&s.to_string()))).collect();
-        Fail::invalid(&pointer, "invalid_value", e.inner().to_string())
-    })
 }
 
 /// The 409 for an action its gate refuses. Power actions answer `vps_not_ready`; other actions

@@ -3,16 +3,16 @@
 
 use std::time::SystemTime;
 
-use axum::body::Bytes;
-use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde_json::{Map, Value, json};
 use tokio::time::Instant;
 
-use super::{Reply, Shared, ensure, find, ok, parse, reply};
+use super::{Handler, Reply, ensure, find, ok, reply};
+use crate::api::Call;
 use crate::gates;
 use crate::model::{Job, Phase, PowerVerb};
 use crate::problem::Fail;
+use crate::server::Shared;
 use crate::views::iso;
 use hostup::types::{
     JobStatusResponse, LegacyJob, LegacyJobProgressDetails, LegacyNumber, Operation, OperationStatus,
@@ -30,36 +30,26 @@ pub(super) fn gate_name(verb: PowerVerb) -> &'static str {
     }
 }
 
-async fn act(shared: Shared, id: String, body: Bytes, verb: PowerVerb) -> Reply {
+pub(super) const HANDLERS: &[(&str, Handler)] = &[
+    ("startVps", |s, c| act(s, c, PowerVerb::Start)),
+    ("stopVps", |s, c| act(s, c, PowerVerb::Stop)),
+    ("shutdownVps", |s, c| act(s, c, PowerVerb::Shutdown)),
+    ("restartVps", |s, c| act(s, c, PowerVerb::Restart)),
+    ("resetVps", |s, c| act(s, c, PowerVerb::Reset)),
+    ("getJob", job),
+];
+
+fn act(shared: &Shared, call: &Call<'_>, verb: PowerVerb) -> Reply {
     // `force` is accepted (and, in the sandbox, changes nothing).
-    let _request: PowerActionRequest = parse(&body, &["force"], &[])?;
+    let _request: PowerActionRequest = call.body()?;
+    let id = call.param("id");
     let mut state = shared.lock();
-    let vps = find(&state, &id)?;
+    let vps = find(&state, id)?;
     ensure(gate_name(verb), gates::power_gate(vps, gate_name(verb)), true)?;
     let job_id = shared.ids.public("job_");
-    let job = state.begin_power(&id, verb, job_id, shared.job_duration);
+    let job = state.begin_power(id, verb, job_id, shared.job_duration);
     let accepted = json!({"operation": operation_json(&operation(&job, Phase::Queued))});
     Ok(reply(StatusCode::ACCEPTED, &accepted))
-}
-
-pub(super) async fn start(State(s): State<Shared>, Path(id): Path<String>, body: Bytes) -> Reply {
-    act(s, id, body, PowerVerb::Start).await
-}
-
-pub(super) async fn stop(State(s): State<Shared>, Path(id): Path<String>, body: Bytes) -> Reply {
-    act(s, id, body, PowerVerb::Stop).await
-}
-
-pub(super) async fn shutdown(State(s): State<Shared>, Path(id): Path<String>, body: Bytes) -> Reply {
-    act(s, id, body, PowerVerb::Shutdown).await
-}
-
-pub(super) async fn restart(State(s): State<Shared>, Path(id): Path<String>, body: Bytes) -> Reply {
-    act(s, id, body, PowerVerb::Restart).await
-}
-
-pub(super) async fn reset(State(s): State<Shared>, Path(id): Path<String>, body: Bytes) -> Reply {
-    act(s, id, body, PowerVerb::Reset).await
 }
 
 fn status(phase: Phase) -> OperationStatus {
@@ -98,11 +88,12 @@ fn operation_json(operation: &Operation) -> Value {
 }
 
 /// `GET /api/jobs/{jobId}`.
-pub(super) async fn job(State(shared): State<Shared>, Path(job_id): Path<String>) -> Reply {
+fn job(shared: &Shared, call: &Call<'_>) -> Reply {
+    let job_id = call.param("jobId");
     let job = shared
         .lock()
         .jobs
-        .get(&job_id)
+        .get(job_id)
         .cloned()
         .ok_or_else(|| Fail::not_found(format!("No job {job_id:?}.")))?;
     let now = Instant::now();

@@ -1,16 +1,29 @@
 //! The reads: the paginated list, one VPS in its three shapes, and the option and billing-cycle
 //! offers.
 
-use axum::extract::{Path, Query, State};
 use serde_json::json;
 
-use super::{Reply, Shared, find, ok};
+use super::{Handler, Reply, find, ok};
+use crate::api::Call;
 use crate::problem::Fail;
+use crate::server::Shared;
 use crate::views;
 use hostup::types::VpsList;
 
+pub(super) const HANDLERS: &[(&str, Handler)] = &[
+    ("listVps", list),
+    ("getVps", |shared, call| ok(&views::summary(find(&shared.lock(), call.param("id"))?, false, true))),
+    ("getVpsDetails", |shared, call| ok(&views::details(find(&shared.lock(), call.param("id"))?))),
+    ("getVpsStatus", status),
+    ("getVpsUpgradeOptions", |shared, call| {
+        ok(&views::upgrade_options(find(&shared.lock(), call.param("id"))?))
+    }),
+    ("getVpsBillingCycle", |shared, call| {
+        ok(&views::billing_options(find(&shared.lock(), call.param("id"))?))
+    }),
+];
+
 const DEFAULT_PAGE: usize = 20;
-const MAX_PAGE: usize = 100;
 /// Cursors hide the offset behind a mask: opaque to clients, cheap to check.
 const CURSOR_MASK: u32 = 0x5bd1_e995;
 
@@ -33,34 +46,15 @@ fn bad_cursor() -> Fail {
 }
 
 /// `GET /api/v2/vps`: `limit`, `cursor`, `name` (case-insensitive), `primaryIp`,
-/// `include=pendingMaintenance`.
-pub(super) async fn list(State(shared): State<Shared>, Query(query): Query<Vec<(String, String)>>) -> Reply {
+/// `include=pendingMaintenance` (their types and ranges already checked against the spec).
+fn list(shared: &Shared, call: &Call<'_>) -> Reply {
     let (mut limit, mut cursor, mut maintenance) = (DEFAULT_PAGE, None, false);
     let (mut name, mut primary_ip) = (None, None);
-    for (key, value) in &query {
+    for (key, value) in &call.query {
         match key.as_str() {
-            "limit" => {
-                limit = value.parse().ok().filter(|n| (1..=MAX_PAGE).contains(n)).ok_or_else(|| {
-                    Fail::invalid(
-                        "/limit",
-                        "out_of_range",
-                        format!("`limit` must be 1 to {MAX_PAGE}, not {value:?}."),
-                    )
-                })?;
-            }
+            "limit" => limit = value.parse().unwrap_or(DEFAULT_PAGE),
             "cursor" => cursor = Some(decode_cursor(value).ok_or_else(bad_cursor)?),
-            "include" => {
-                for item in value.split(',') {
-                    if item != "pendingMaintenance" {
-                        return Err(Fail::invalid(
-                            "/include",
-                            "invalid_value",
-                            format!("Unknown include {item:?}."),
-                        ));
-                    }
-                    maintenance = true;
-                }
-            }
+            "include" => maintenance |= value == "pendingMaintenance",
             "name" => name = Some(value.clone()),
             "primaryIp" => primary_ip = Some(value.clone()),
             _ => {}
@@ -86,36 +80,16 @@ pub(super) async fn list(State(shared): State<Shared>, Query(query): Query<Vec<(
     ok(&page)
 }
 
-/// `GET /api/v2/vps/{id}`: the summary, with overdue invoices.
-pub(super) async fn summary(State(shared): State<Shared>, Path(id): Path<String>) -> Reply {
-    ok(&views::summary(find(&shared.lock(), &id)?, false, true))
-}
-
-/// `GET /api/v2/vps/{id}/details`.
-pub(super) async fn details(State(shared): State<Shared>, Path(id): Path<String>) -> Reply {
-    ok(&views::details(find(&shared.lock(), &id)?))
-}
-
 /// `GET /api/v2/vps/{id}/status`, with the power job in flight as a pending task.
-pub(super) async fn status(State(shared): State<Shared>, Path(id): Path<String>) -> Reply {
+fn status(shared: &Shared, call: &Call<'_>) -> Reply {
     let state = shared.lock();
-    let vps = find(&state, &id)?;
+    let vps = find(&state, call.param("id"))?;
     let pending = vps
         .job
         .as_ref()
         .and_then(|id| state.jobs.get(id))
         .map(|job| json!([{"jobId": job.id, "type": job.verb.name(), "status": "in_progress"}]));
     ok(&views::status(vps, pending))
-}
-
-/// `GET /api/v2/vps/{id}/actions/upgrade`.
-pub(super) async fn upgrade_options(State(shared): State<Shared>, Path(id): Path<String>) -> Reply {
-    ok(&views::upgrade_options(find(&shared.lock(), &id)?))
-}
-
-/// `GET /api/v2/vps/{id}/actions/billing-cycle`.
-pub(super) async fn billing_cycle(State(shared): State<Shared>, Path(id): Path<String>) -> Reply {
-    ok(&views::billing_options(find(&shared.lock(), &id)?))
 }
 
 #[cfg(test)]

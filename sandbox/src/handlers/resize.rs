@@ -1,40 +1,29 @@
 //! Resizes: CPU and memory of a PAYG Cloud VPS, and growing a disk.
 
-use axum::body::Bytes;
-use axum::extract::{Path, State};
 use serde_json::json;
 
-use super::{Reply, Shared, ensure, find_mut, ok, parse};
+use super::{Handler, Reply, ensure, find_mut, ok};
+use crate::api::Call;
 use crate::fleet::root_disk;
 use crate::gates;
-use crate::problem::{Fail, field};
+use crate::problem::Fail;
+use crate::server::Shared;
 use hostup::types::{
     DiskResizeRequest, PaygPreviousResources, PaygResizeRequest, PaygResizeResult, PaygResources,
 };
+
+pub(super) const HANDLERS: &[(&str, Handler)] = &[("resizePaygVps", payg), ("resizeVpsDisk", disk)];
 
 /// The largest disk the sandbox grows to.
 const MAX_DISK_GB: u64 = 2000;
 
 /// `POST actions/resize`: PAYG only (a fixed-cycle VPS answers 409 `not_payg`).
-pub(super) async fn payg(State(shared): State<Shared>, Path(id): Path<String>, body: Bytes) -> Reply {
-    let request: PaygResizeRequest = parse(&body, &["cpuCores", "memoryGb"], &["cpuCores", "memoryGb"])?;
+fn payg(shared: &Shared, call: &Call<'_>) -> Reply {
+    // Bounds (1 to 32 cores, 1 to 256 GB) were checked against the spec.
+    let request: PaygResizeRequest = call.body()?;
     let (cpu, memory) = (request.cpu_cores.get(), request.memory_gb.get());
-    let mut errors = Vec::new();
-    if cpu > 32 {
-        errors.push(field("/cpuCores", "out_of_range", format!("`cpuCores` must be 1 to 32, not {cpu}.")));
-    }
-    if memory > 256 {
-        errors.push(field(
-            "/memoryGb",
-            "out_of_range",
-            format!("`memoryGb` must be 1 to 256, not {memory}."),
-        ));
-    }
-    if !errors.is_empty() {
-        return Err(Fail::invalid_fields(errors));
-    }
     let mut state = shared.lock();
-    let vps = find_mut(&mut state, &id)?;
+    let vps = find_mut(&mut state, call.param("id"))?;
     ensure("canResize", gates::can_resize(vps), false)?;
     let previous = PaygPreviousResources {
         cpu_cores: Some(i64::from(vps.cpu)),
@@ -53,19 +42,11 @@ pub(super) async fn payg(State(shared): State<Shared>, Path(id): Path<String>, b
 }
 
 /// `POST actions/resize-disk`: grows the root disk; disks never shrink.
-pub(super) async fn disk(State(shared): State<Shared>, Path(id): Path<String>, body: Bytes) -> Reply {
-    let request: DiskResizeRequest =
-        parse(&body, &["diskId", "sizeGb", "incremental"], &["diskId", "sizeGb"])?;
+fn disk(shared: &Shared, call: &Call<'_>) -> Reply {
+    let request: DiskResizeRequest = call.body()?;
     let size = request.size_gb.get();
-    if size > 1000 {
-        return Err(Fail::invalid(
-            "/sizeGb",
-            "out_of_range",
-            format!("`sizeGb` must be 1 to 1000, not {size}."),
-        ));
-    }
     let mut state = shared.lock();
-    let vps = find_mut(&mut state, &id)?;
+    let vps = find_mut(&mut state, call.param("id"))?;
     if request.disk_id != root_disk(&vps.id) {
         return Err(Fail::not_found(format!("No disk {:?} on {}.", request.disk_id, vps.id)));
     }

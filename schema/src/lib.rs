@@ -1,4 +1,5 @@
-//! Validation of JSON instances against the spec's schemas with a real JSON Schema validator.
+//! Validation of JSON instances against an OpenAPI 3.0 document's schemas with a real JSON Schema
+//! validator. The xtask checks fixtures with it; the sandbox checks requests with it.
 //!
 //! OpenAPI 3.0 schemas are a dialect of JSON Schema, so they are converted first (see
 //! [`convert_schema`] and [`convert_document`]). Each validator's root is one converted schema with
@@ -10,8 +11,6 @@ use std::collections::HashMap;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{JsonType, ValidationError, Validator};
 use serde_json::{Map, Value, json};
-
-use crate::spec;
 
 /// JSON Schema dialect the converted schemas are validated with.
 const DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";
@@ -34,6 +33,35 @@ const COMPOSITE_KEYWORDS: [&str; 5] = ["$ref", "allOf", "anyOf", "oneOf", "not"]
 
 /// Keys whose values are data in the document (never converted as schemas).
 const DATA_KEYS: [&str; 3] = ["example", "examples", "default"];
+
+/// Keys whose object values are maps of user-chosen names (property names, status codes, media
+/// types, component names), so the keys inside them are never keywords.
+const NAMED_MAPS: [&str; 14] = [
+    "properties",
+    "schemas",
+    "responses",
+    "parameters",
+    "requestBodies",
+    "headers",
+    "examples",
+    "securitySchemes",
+    "links",
+    "callbacks",
+    "content",
+    "paths",
+    "encoding",
+    "variables",
+];
+
+/// True when the object under `key` is a map of names rather than an OpenAPI object.
+pub fn is_named_map(key: &str) -> bool {
+    NAMED_MAPS.contains(&key)
+}
+
+/// A JSON pointer as a `$ref`-style location for messages (`#/components/...`).
+fn location(pointer: &str) -> String {
+    format!("#{pointer}")
+}
 
 /// One way an instance breaks its schema.
 #[derive(Debug, Clone, PartialEq)]
@@ -142,7 +170,7 @@ pub fn convert_document(doc: &Value) -> Value {
 }
 
 fn convert_in_place(value: &mut Value, key: Option<&str>, parent_key: Option<&str>) {
-    let named = |k: Option<&str>| k.is_some_and(spec::is_named_map);
+    let named = |k: Option<&str>| k.is_some_and(is_named_map);
     let is_schema = (key == Some("schema") && !named(parent_key)) || parent_key == Some("schemas");
     if is_schema {
         *value = convert_schema(value);
@@ -167,7 +195,70 @@ pub struct Validators {
     original: Value,
     /// Top-level members of the converted spec that `$ref`s point into (normally `components`).
     context: Map<String, Value>,
-    cache: HashMap<String, Result<Validator, String>>,
+    cache: HashMap<String, Result<Schema, String>>,
+}
+
+/// One compiled schema of the spec, shareable between threads.
+#[derive(Debug)]
+pub struct Schema(Validator);
+
+impl Schema {
+    /// Every way `instance` breaks the schema (empty when valid).
+    pub fn violations(&self, instance: &Value) -> Vec<Violation> {
+        let mut violations = Vec::new();
+        for error in self.0.iter_errors(instance) {
+            flatten(&error, &mut violations);
+        }
+        violations.dedup();
+        violations
+    }
+
+    /// Every way `instance` breaks the schema, one entry per offending field: a missing required
+    /// member or an unknown one is named by its own pointer. For request validation, where the
+    /// caller wants field errors.
+    pub fn field_violations(&self, instance: &Value) -> Vec<FieldViolation> {
+        let mut violations = Vec::new();
+        for error in self.0.iter_errors(instance) {
+            let mut flat = Vec::new();
+            flatten_errors(&error, &mut flat);
+            for error in flat {
+                field_errors(error, &mut violations);
+            }
+        }
+        violations.dedup();
+        violations
+    }
+}
+
+/// One field of an instance that breaks its schema.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldViolation {
+    /// JSON pointer to the field (`""` is the instance itself).
+    pub pointer: String,
+    /// The JSON Schema keyword that failed (`required`, `additionalProperties`, `maximum`, ...).
+    pub keyword: String,
+    /// What is wrong, in the validator's words.
+    pub reason: String,
+}
+
+fn field_errors(error: &ValidationError<'_>, out: &mut Vec<FieldViolation>) {
+    let at = error.instance_path().to_string();
+    let child = |name: &str| format!("{at}/{}", name.replace('~', "~0").replace('/', "~1"));
+    let keyword = error.kind().keyword().to_string();
+    match error.kind() {
+        ValidationErrorKind::Required { property } => {
+            let name = property.as_str().map_or_else(|| property.to_string(), str::to_string);
+            let reason = format!("`{name}` is required.");
+            out.push(FieldViolation { pointer: child(&name), keyword, reason });
+        }
+        ValidationErrorKind::AdditionalProperties { unexpected } => {
+            for name in unexpected {
+                let reason = format!("`{name}` is not accepted here.");
+                out.push(FieldViolation { pointer: child(name), keyword: keyword.clone(), reason });
+            }
+        }
+        _ => out.push(FieldViolation { pointer: at, keyword, reason: error.to_string() }),
+    }
 }
 
 impl Validators {
@@ -192,21 +283,21 @@ impl Validators {
             let compiled = self.compile(schema_pointer);
             self.cache.insert(schema_pointer.to_string(), compiled);
         }
-        let validator = self.cache[schema_pointer].as_ref().map_err(Clone::clone)?;
-        let mut violations = Vec::new();
-        for error in validator.iter_errors(instance) {
-            flatten(&error, &mut violations);
-        }
-        violations.dedup();
-        Ok(violations)
+        let schema = self.cache[schema_pointer].as_ref().map_err(Clone::clone)?;
+        Ok(schema.violations(instance))
+    }
+
+    /// Compiles the schema at JSON pointer `schema_pointer` on its own, without caching it.
+    pub fn compile(&self, schema_pointer: &str) -> Result<Schema, String> {
+        self.compile_validator(schema_pointer).map(Schema)
     }
 
     /// The root schema is the converted schema itself plus the spec's `components`, so that
     /// `#/components/schemas/X` references resolve exactly as they do in the spec. Converting the
     /// schema here (rather than pointing into the converted spec) keeps pointers to subschemas
     /// of a nullable wrapper valid.
-    fn compile(&self, schema_pointer: &str) -> Result<Validator, String> {
-        let location = spec::location(schema_pointer);
+    fn compile_validator(&self, schema_pointer: &str) -> Result<Validator, String> {
+        let location = location(schema_pointer);
         let schema =
             self.original.pointer(schema_pointer).ok_or_else(|| format!("no schema at {location}"))?;
         let mut root = self.context.clone();
@@ -239,6 +330,15 @@ fn refs_only_into_components(value: &Value) -> bool {
 /// Records `error`, replacing an `anyOf`/`oneOf` failure whose only alternative to the failing
 /// schema is `null` (a nullable wrapper) with the errors of that schema, which say what is wrong.
 fn flatten(error: &ValidationError<'_>, out: &mut Vec<Violation>) {
+    let mut flat = Vec::new();
+    flatten_errors(error, &mut flat);
+    for error in flat {
+        out.push(Violation { pointer: error.instance_path().to_string(), reason: error.to_string() });
+    }
+}
+
+/// The errors [`flatten`] reports, unrendered.
+fn flatten_errors<'a, 'e>(error: &'a ValidationError<'e>, out: &mut Vec<&'a ValidationError<'e>>) {
     let branches = match error.kind() {
         ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {
             Some(context)
@@ -249,12 +349,12 @@ fn flatten(error: &ValidationError<'_>, out: &mut Vec<Violation>) {
         let real: Vec<_> = branches.iter().filter(|b| !is_null_branch(b)).collect();
         if real.len() == 1 && real.len() < branches.len() && !real[0].is_empty() {
             for inner in real[0] {
-                flatten(inner, out);
+                flatten_errors(inner, out);
             }
             return;
         }
     }
-    out.push(Violation { pointer: error.instance_path().to_string(), reason: error.to_string() });
+    out.push(error);
 }
 
 /// True when a branch failed only because the instance is not `null`.

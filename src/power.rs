@@ -158,9 +158,7 @@ impl WaitOptions {
     }
 }
 
-/// Sends a power action after checking its gate on the VPS's details ([`ClientExt::power`]).
-///
-/// [`ClientExt::power`]: crate::ClientExt::power
+/// The body of [`ClientExt::power`](crate::ClientExt::power).
 pub(crate) async fn send(client: &Client, vps_id: &str, action: PowerAction) -> Result<PowerOperation> {
     let details = client.get_vps_details().id(vps_id).send().await?.into_inner();
     details.ensure_allowed(action.gate())?;
@@ -227,8 +225,9 @@ impl PowerOperation {
                 Some(id) if job_readable => match client.get_job().job_id(id.as_str()).send().await {
                     Ok(job) => job_state(&job.into_inner()),
                     Err(e) => match Error::from(e) {
-                        // The job is gone: judge by the VPS itself from now on.
-                        e if e.is_not_found() => JobState::Unknown,
+                        // The job is gone, or its (undocumented) shape is not one we read:
+                        // judge by the VPS itself from now on.
+                        e if e.is_not_found() || matches!(e, Error::Decode(_)) => JobState::Unknown,
                         e => return Err(e),
                     },
                 },

@@ -83,9 +83,7 @@ impl CommitOptions {
     }
 }
 
-/// Prices a resource change without committing it ([`ClientExt::preview_resources`]).
-///
-/// [`ClientExt::preview_resources`]: crate::ClientExt::preview_resources
+/// The body of [`ClientExt::preview_resources`](crate::ClientExt::preview_resources).
 pub(crate) async fn preview(client: &Client, vps_id: &str, change: &ResourceChange) -> Result<Quote> {
     change.check_finite()?;
     let body = ResourceChangeRequest {

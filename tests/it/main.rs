@@ -12,3 +12,4 @@ mod recovery_ops;
 mod retries;
 mod secrets;
 mod support;
+mod values;

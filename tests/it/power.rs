@@ -148,13 +148,14 @@ async fn restart_wait(accepted: &str, job: Option<Reply>, states: &[&str]) -> (h
     )
 }
 
-/// The three ways a reboot wait has nothing but the VPS's status to go by.
+/// The ways a reboot wait has nothing but the VPS's status to go by.
 fn blind_cases() -> Vec<(&'static str, String, Option<Reply>)> {
     let accepted = fixture("restartVps.202");
     vec![
         ("no operation in the 202", "{}".to_string(), None),
         ("a 404 job", accepted.clone(), Some(json(404, r#"{"title": "Not Found", "status": 404}"#))),
-        ("an unreadable job body", accepted, Some(json(200, r#"{"something": "else"}"#))),
+        ("a job body saying nothing known", accepted.clone(), Some(json(200, r#"{"something": "else"}"#))),
+        ("a job body that does not decode", accepted, Some(json(200, r#"{"operation": 42}"#))),
     ]
 }
 

@@ -288,7 +288,10 @@ async fn the_legacy_api_answers_by_vmid_in_its_envelope() {
     );
     let start = LegacyPowerRequest::builder().action(LegacyPowerAction::Start);
     let err = error(client.legacy_power_action().vmid(vmid).body(start).send().await);
-    assert!(matches!(&err, Error::Legacy(e) if e.code.as_deref() == Some("BAD_REQUEST")), "{err:?}");
+    assert!(
+        matches!(&err, Error::Legacy(e) if e.code.as_ref().map(|c| c.as_str()) == Some("BAD_REQUEST")),
+        "{err:?}"
+    );
     assert_eq!(err.status().unwrap().as_u16(), 400, "the legacy API has no 409");
 
     let stop = LegacyPowerRequest::builder().action(LegacyPowerAction::Stop).force(true);

@@ -40,7 +40,8 @@ impl Disk {
     /// Puts the disk back; `keep_network` keeps the target's own hostname (a cross-VPS restore
     /// applies the target's network configuration again).
     pub fn restore_onto(&self, vps: &mut Vps, keep_network: bool) {
-        (vps.cpu, vps.memory_gb, vps.os, vps.ssh_keys) = (self.cpu, self.memory_gb, self.os, self.ssh_keys.clone());
+        (vps.cpu, vps.memory_gb, vps.os, vps.ssh_keys) =
+            (self.cpu, self.memory_gb, self.os, self.ssh_keys.clone());
         if !keep_network {
             vps.hostname = self.hostname.clone();
         }
@@ -94,7 +95,11 @@ pub(crate) enum Work {
     RestoreSnapshot(String),
     TakeBackup(String),
     /// Restore `backup` of `source` onto the job's VPS; `boot` starts it when done.
-    RestoreBackup { source: String, backup: String, boot: bool },
+    RestoreBackup {
+        source: String,
+        backup: String,
+        boot: bool,
+    },
 }
 
 impl Work {
@@ -161,7 +166,9 @@ impl Recovery {
     /// A backup of `vps_id`, or a retained one of a terminated VPS.
     pub fn backup(&self, vps_id: &str, backup_id: &str) -> Option<&Backup> {
         let own = self.backups.get(vps_id).into_iter().flatten().find(|b| b.id == backup_id && b.ready);
-        own.or_else(|| self.retained.iter().find(|(v, _, b)| v == vps_id && b.id == backup_id).map(|(_, _, b)| b))
+        own.or_else(|| {
+            self.retained.iter().find(|(v, _, b)| v == vps_id && b.id == backup_id).map(|(_, _, b)| b)
+        })
     }
 }
 
@@ -194,8 +201,11 @@ pub(crate) fn settle(recovery: &mut Recovery, fleet: &mut [Vps], now: Instant) {
                 }
             }
             Work::RestoreSnapshot(name) => {
-                let disk = recovery.snapshots.get(&job.vps_id).into_iter().flatten().find(|s| &s.name == name);
-                if let (Some(disk), Some(vps), false) = (disk, fleet.iter_mut().find(|v| v.id == job.vps_id), failed) {
+                let disk =
+                    recovery.snapshots.get(&job.vps_id).into_iter().flatten().find(|s| &s.name == name);
+                if let (Some(disk), Some(vps), false) =
+                    (disk, fleet.iter_mut().find(|v| v.id == job.vps_id), failed)
+                {
                     disk.disk.restore_onto(vps, false);
                     vps.booted_at = Some(SystemTime::now());
                 }
@@ -237,9 +247,15 @@ pub(crate) fn seed(fleet: &[Vps]) -> Recovery {
         disk,
         ready: true,
     };
-    recovery.backups.insert(annual.id.clone(), vec![backup("bkp_01jsbxannualnightly0000001", Disk::of(annual))]);
+    recovery
+        .backups
+        .insert(annual.id.clone(), vec![backup("bkp_01jsbxannualnightly0000001", Disk::of(annual))]);
     let mut retired = Disk::of(annual);
     (retired.hostname, retired.os) = ("old-web-01.example.com".into(), ("Ubuntu 22.04", "ubuntu", "22.04"));
-    recovery.retained.push((RETIRED.into(), "old-web-01".into(), backup("bkp_01jsbxretiredweb00000001", retired)));
+    recovery.retained.push((
+        RETIRED.into(),
+        "old-web-01".into(),
+        backup("bkp_01jsbxretiredweb00000001", retired),
+    ));
     recovery
 }

@@ -69,9 +69,10 @@ fn gates(state: &State, vps_id: &str) -> Result<Gates, Fail> {
     let create = match &blocker {
         Some(b) => b.clone(),
         None if limit < 1 => deny("No backup slots; add backupSlots with actions/config.", "no_backup_slots"),
-        None if used >= limit && !auto_delete => {
-            deny(format!("All {limit} backup slots are in use; delete a backup first."), "backup_limit_reached")
-        }
+        None if used >= limit && !auto_delete => deny(
+            format!("All {limit} backup slots are in use; delete a backup first."),
+            "backup_limit_reached",
+        ),
         None => allow(),
     };
     let restore = match &blocker {
@@ -113,8 +114,15 @@ fn create(shared: &Shared, call: &Call<'_>) -> Reply {
     let disk = Disk::of(find(&state, id)?);
     let backup_id = shared.ids.public("bkp_");
     let size_gb = f64::from(disk.storage_gb) * 0.3;
-    let backup =
-        Backup { id: backup_id.clone(), created: shared.faults.now(), size_gb, scheduled: false, note: request.note, disk, ready: false };
+    let backup = Backup {
+        id: backup_id.clone(),
+        created: shared.faults.now(),
+        size_gb,
+        scheduled: false,
+        note: request.note,
+        disk,
+        ready: false,
+    };
     let list = state.recovery.backups.entry(id.to_string()).or_default();
     if g.used >= g.limit {
         list.remove(0); // autoDeleteOldest made room
@@ -193,7 +201,10 @@ fn restore_from(shared: &Shared, call: &Call<'_>) -> Reply {
         return Err(Fail::invalid("/sourceVpsId", "invalid_value", detail));
     }
     let Some(backup) = state.recovery.backup(&request.source_vps_id, &request.backup_id) else {
-        return Err(Fail::not_found(format!("No backup {:?} of {:?}.", request.backup_id, request.source_vps_id)));
+        return Err(Fail::not_found(format!(
+            "No backup {:?} of {:?}.",
+            request.backup_id, request.source_vps_id
+        )));
     };
     let needed = backup.disk.storage_gb;
     let vps = find(&state, target)?;
@@ -247,8 +258,14 @@ fn schedule_json(s: &BackupSchedule) -> Value {
 
 fn settings_json(state: &State, id: &str) -> Result<Value, Fail> {
     let g = gates(state, id)?;
-    let s = state.recovery.settings.get(id).copied().unwrap_or(Settings { max_total: None, auto_delete_oldest: false });
-    let scheduled = state.recovery.backups.get(id).into_iter().flatten().filter(|b| b.scheduled).count() as i64;
+    let s = state
+        .recovery
+        .settings
+        .get(id)
+        .copied()
+        .unwrap_or(Settings { max_total: None, auto_delete_oldest: false });
+    let scheduled =
+        state.recovery.backups.get(id).into_iter().flatten().filter(|b| b.scheduled).count() as i64;
     let total = s.max_total.map_or(g.limit, |m| (m as i64).min(g.limit));
     Ok(json!({
         "totalBackupLimit": total, "manualBackupsActive": g.used - scheduled, "scheduledBackupsActive": scheduled,
@@ -260,7 +277,8 @@ fn schedules(shared: &Shared, call: &Call<'_>) -> Reply {
     let id = call.param("id");
     let state = shared.lock();
     let limit = gates(&state, id)?.limit;
-    let list: Vec<Value> = state.recovery.backup_schedules.get(id).into_iter().flatten().map(schedule_json).collect();
+    let list: Vec<Value> =
+        state.recovery.backup_schedules.get(id).into_iter().flatten().map(schedule_json).collect();
     let can_create = match limit {
         0 => deny("No backup slots; add backupSlots with actions/config.", "no_backup_slots"),
         _ => gates::account_blocker(find(&state, id)?).unwrap_or_else(allow),
@@ -277,12 +295,24 @@ fn set_schedule(shared: &Shared, call: &Call<'_>) -> Reply {
     let mut state = shared.lock();
     let limit = gates(&state, id)?.limit;
     if limit < 1 {
-        ensure("canCreate", deny("No backup slots; add backupSlots with actions/config.", "no_backup_slots"), false)?;
+        ensure(
+            "canCreate",
+            deny("No backup slots; add backupSlots with actions/config.", "no_backup_slots"),
+            false,
+        )?;
     }
     let frequency = r.frequency.to_string();
     let day = match frequency.as_str() {
-        "weekly" => Some(r.day_of_week.ok_or_else(|| Fail::invalid("/dayOfWeek", "missing_required", "Weekly schedules need dayOfWeek."))? as u64),
-        "monthly" => Some(r.day_of_month.ok_or_else(|| Fail::invalid("/dayOfMonth", "missing_required", "Monthly schedules need dayOfMonth."))?.get()),
+        "weekly" => Some(r.day_of_week.ok_or_else(|| {
+            Fail::invalid("/dayOfWeek", "missing_required", "Weekly schedules need dayOfWeek.")
+        })? as u64),
+        "monthly" => Some(
+            r.day_of_month
+                .ok_or_else(|| {
+                    Fail::invalid("/dayOfMonth", "missing_required", "Monthly schedules need dayOfMonth.")
+                })?
+                .get(),
+        ),
         _ => None,
     };
     let list = state.recovery.backup_schedules.entry(id.to_string()).or_default();
@@ -290,7 +320,13 @@ fn set_schedule(shared: &Shared, call: &Call<'_>) -> Reply {
     let existing = list.iter().position(|s| s.frequency == frequency);
     let schedule_id = existing.map_or_else(|| shared.ids.public("bks_"), |i| list[i].id.clone());
     let schedule = BackupSchedule {
-        id: schedule_id, name: r.name, frequency, hour: r.hour, day, retention: r.retention_count.get(), enabled: r.enabled,
+        id: schedule_id,
+        name: r.name,
+        frequency,
+        hour: r.hour,
+        day,
+        retention: r.retention_count.get(),
+        enabled: r.enabled,
     };
     let body = json!({"schedule": schedule_json(&schedule)});
     match existing {
@@ -305,7 +341,11 @@ fn settings(shared: &Shared, call: &Call<'_>) -> Reply {
     let id = call.param("id");
     let mut state = shared.lock();
     find(&state, id)?;
-    let entry = state.recovery.settings.entry(id.to_string()).or_insert(Settings { max_total: None, auto_delete_oldest: false });
+    let entry = state
+        .recovery
+        .settings
+        .entry(id.to_string())
+        .or_insert(Settings { max_total: None, auto_delete_oldest: false });
     if let Some(max) = r.max_total_backups {
         entry.max_total = Some(max.get());
     }

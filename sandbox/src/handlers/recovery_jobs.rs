@@ -20,7 +20,8 @@ pub(super) const HANDLERS: &[(&str, Handler)] =
 /// slower than snapshots). With the failing-jobs fault on, it ends failed.
 pub(super) fn begin(shared: &Shared, state: &mut State, vps_id: &str, work: Work, slowness: u32) -> Job {
     let now = Instant::now();
-    let fails_with = shared.faults.failing_jobs().then(|| format!("The {} job failed (sandbox fault).", work.job_type()));
+    let fails_with =
+        shared.faults.failing_jobs().then(|| format!("The {} job failed (sandbox fault).", work.job_type()));
     let job = Job {
         id: shared.ids.public("job_"),
         vps_id: vps_id.to_string(),
@@ -89,12 +90,18 @@ fn cancel(shared: &Shared, call: &Call<'_>) -> Reply {
     let (id, wanted) = (call.param("id"), request.job_type.to_string());
     let mut state = shared.lock();
     let now = Instant::now();
-    let found = state.recovery.jobs.values_mut().find(|j| j.vps_id == id && !j.done(now) && j.work.job_type() == wanted);
+    let found = state
+        .recovery
+        .jobs
+        .values_mut()
+        .find(|j| j.vps_id == id && !j.done(now) && j.work.job_type() == wanted);
     match found {
         Some(job) => {
             job.failure = Some("Cancelled by the client.".into());
             ok(&json!({"cancelled": true, "reason": null}))
         }
-        None => ok(&json!({"cancelled": false, "reason": format!("No active {wanted} job was found to cancel.")})),
+        None => {
+            ok(&json!({"cancelled": false, "reason": format!("No active {wanted} job was found to cancel.")}))
+        }
     }
 }

@@ -51,13 +51,19 @@ fn view(shared: &Shared, state: &State, vps_id: &str) -> Result<View, Fail> {
     let total = vps.option("snapshotSlots") as i64;
     let used = state.recovery.live_snapshots(vps_id, shared.faults.now()).len() as i64;
     let reason = (total < 1).then(|| "Snapshots are not included in the current plan.".to_string());
-    let busy = state.recovery.running(vps_id, Instant::now()).map(|j| deny(format!("A {} job is running.", j.work.job_type()), "operation_in_progress"));
+    let busy = state
+        .recovery
+        .running(vps_id, Instant::now())
+        .map(|j| deny(format!("A {} job is running.", j.work.job_type()), "operation_in_progress"));
     let blocker = gates::account_blocker(vps).or(busy);
     let no_slots = || deny("No snapshot slots; add snapshotSlots with actions/config.", "no_snapshot_slots");
     let can_create = match (&blocker, total, used >= total) {
         (Some(b), _, _) => b.clone(),
         (None, t, _) if t < 1 => no_slots(),
-        (None, _, true) => deny(format!("All {total} snapshot slots are in use; delete a snapshot first."), "snapshot_limit_reached"),
+        (None, _, true) => deny(
+            format!("All {total} snapshot slots are in use; delete a snapshot first."),
+            "snapshot_limit_reached",
+        ),
         _ => allow(),
     };
     let can_restore = match (&blocker, used) {
@@ -85,7 +91,8 @@ fn list(shared: &Shared, call: &Call<'_>) -> Reply {
     let id = call.param("id");
     let state = shared.lock();
     let v = view(shared, &state, id)?;
-    let data: Vec<Value> = state.recovery.live_snapshots(id, shared.faults.now()).into_iter().map(snapshot_json).collect();
+    let data: Vec<Value> =
+        state.recovery.live_snapshots(id, shared.faults.now()).into_iter().map(snapshot_json).collect();
     ok(&json!({
         "data": data, "available": v.total > 0, "limits": {"totalSnapshots": v.total}, "reason": v.reason,
         "actions": {"canCreate": v.can_create, "canRestore": v.can_restore},
@@ -100,10 +107,20 @@ fn create(shared: &Shared, call: &Call<'_>) -> Reply {
     ensure("canCreate", v.can_create, false)?;
     let name = request.name.to_string();
     if state.recovery.live_snapshots(id, shared.faults.now()).iter().any(|s| s.name == name) {
-        return Err(Fail::conflict("snapshot_name_taken", "Snapshot name taken", format!("A snapshot named {name:?} exists.")));
+        return Err(Fail::conflict(
+            "snapshot_name_taken",
+            "Snapshot name taken",
+            format!("A snapshot named {name:?} exists."),
+        ));
     }
     let disk = Disk::of(find(&state, id)?);
-    let snapshot = Snapshot { name: name.clone(), description: request.description, created: shared.faults.now(), disk, ready: false };
+    let snapshot = Snapshot {
+        name: name.clone(),
+        description: request.description,
+        created: shared.faults.now(),
+        disk,
+        ready: false,
+    };
     let list = state.recovery.snapshots.entry(id.to_string()).or_default();
     list.retain(|s| s.name != name); // an expired one of the same name
     list.push(snapshot);

@@ -37,13 +37,13 @@ impl Disk {
         }
     }
 
-    /// Puts the disk back; `keep_network` keeps the target's own hostname (a cross-VPS restore
-    /// applies the target's network configuration again).
-    pub fn restore_onto(&self, vps: &mut Vps, keep_network: bool) {
-        (vps.cpu, vps.memory_gb, vps.os, vps.ssh_keys) =
-            (self.cpu, self.memory_gb, self.os, self.ssh_keys.clone());
-        if !keep_network {
-            vps.hostname = self.hostname.clone();
+    /// Puts the disk back. `disk_only` (a restore onto another VM: cross-VPS or a new PAYG VM)
+    /// replaces the OS and keys but keeps the VM's own size and network configuration; an
+    /// in-place restore also puts back the VM's configuration (CPU, memory, hostname).
+    pub fn restore_onto(&self, vps: &mut Vps, disk_only: bool) {
+        (vps.os, vps.ssh_keys) = (self.os, self.ssh_keys.clone());
+        if !disk_only {
+            (vps.cpu, vps.memory_gb, vps.hostname) = (self.cpu, self.memory_gb, self.hostname.clone());
         }
     }
 }
@@ -119,6 +119,7 @@ pub(crate) struct Job {
     pub vps_id: String,
     pub work: Work,
     pub created: Instant,
+    pub created_wall: SystemTime,
     pub done_at: Instant,
     /// Set when the job was cancelled: it ends at once, failed.
     pub failure: Option<String>,

@@ -10,6 +10,8 @@ mod faults;
 mod flows;
 #[path = "sandbox/operations.rs"]
 mod operations;
+#[path = "sandbox/recovery.rs"]
+mod recovery;
 #[path = "sandbox/spec_driven.rs"]
 mod spec_driven;
 #[path = "sandbox/support.rs"]

@@ -206,9 +206,9 @@ fn restore_from(shared: &Shared, call: &Call<'_>) -> Reply {
             request.backup_id, request.source_vps_id
         )));
     };
-    let needed = backup.disk.storage_gb;
+    let needed = backup.size_gb;
     let vps = find(&state, target)?;
-    if needed > vps.storage_gb {
+    if needed > f64::from(vps.storage_gb) {
         let detail = format!("The backup needs {needed} GB; {target} has {} GB.", vps.storage_gb);
         return Err(Fail::conflict("insufficient_storage", "Not enough storage", detail));
     }

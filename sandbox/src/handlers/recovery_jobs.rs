@@ -2,6 +2,8 @@
 //! `GET /api/jobs/{jobId}` (the power module asks here first), listing the active ones and
 //! cancelling them by type.
 
+use std::time::SystemTime;
+
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 use tokio::time::Instant;
@@ -11,6 +13,7 @@ use crate::api::Call;
 use crate::model::State;
 use crate::recovery::{Job, Work};
 use crate::server::Shared;
+use crate::views::iso;
 use hostup::types::CancelJobRequest;
 
 pub(super) const HANDLERS: &[(&str, Handler)] =
@@ -27,6 +30,7 @@ pub(super) fn begin(shared: &Shared, state: &mut State, vps_id: &str, work: Work
         vps_id: vps_id.to_string(),
         work,
         created: now,
+        created_wall: SystemTime::now(),
         done_at: now + shared.job_duration * slowness,
         failure: None,
         fails_with,
@@ -67,6 +71,8 @@ pub(super) fn poll(shared: &Shared, job_id: &str) -> Option<Reply> {
         "isFailed": status == "failed", "isRunning": status == "in_progress", "isWaiting": status == "queued",
         "progressMessage": result.get("message").cloned().unwrap_or(json!(format!("{} {status}", job.work.job_type()))),
         "result": if result.is_null() { Value::Null } else { result.clone() },
+        "createdAt": iso(job.created_wall),
+        "finishedAt": (status == "completed" || status == "failed").then(|| iso(SystemTime::now())),
     });
     Some(ok(&json!({"success": true, "data": data, "operation": operation(job, status, result)})))
 }

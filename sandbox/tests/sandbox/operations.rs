@@ -103,6 +103,9 @@ async fn every_operation_answers_in_the_documented_shape() {
     assert!(job_id.starts_with("restart-10415-"), "{job_id}");
     wait_job(&client, &job_id).await;
 
+    // Snapshots, backups, schedules, restores and active jobs.
+    crate::recovery::exercise(&client).await;
+
     let exchanges = sandbox.exchanges();
     let answered: BTreeSet<&str> =
         exchanges.iter().filter(|e| e.status < 300).filter_map(|e| e.operation.as_deref()).collect();

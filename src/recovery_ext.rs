@@ -217,22 +217,12 @@ impl RecoveryExt for Client {
         snapshots::take(self, vps_id, name, description)
     }
 
-    fn restore_snapshot(
-        &self,
-        vps_id: &str,
-        name: &str,
-        confirm: Destructive,
-    ) -> impl Future<Output = Result<RecoveryJob>> + Send {
-        async move { snapshots::restore(self, vps_id, name, &confirm).await }
+    async fn restore_snapshot(&self, vps_id: &str, name: &str, confirm: Destructive) -> Result<RecoveryJob> {
+        snapshots::restore(self, vps_id, name, &confirm).await
     }
 
-    fn delete_snapshot(
-        &self,
-        vps_id: &str,
-        name: &str,
-        confirm: Destructive,
-    ) -> impl Future<Output = Result<RecoveryJob>> + Send {
-        async move { snapshots::delete(self, vps_id, name, &confirm).await }
+    async fn delete_snapshot(&self, vps_id: &str, name: &str, confirm: Destructive) -> Result<RecoveryJob> {
+        snapshots::delete(self, vps_id, name, &confirm).await
     }
 
     fn set_snapshot_schedule(
@@ -252,23 +242,23 @@ impl RecoveryExt for Client {
         backups::take(self, vps_id, note)
     }
 
-    fn restore_backup(
+    async fn restore_backup(
         &self,
         vps_id: &str,
         backup_id: &str,
         confirm: Destructive,
-    ) -> impl Future<Output = Result<RecoveryJob>> + Send {
-        async move { backups::restore(self, vps_id, backup_id, &confirm).await }
+    ) -> Result<RecoveryJob> {
+        backups::restore(self, vps_id, backup_id, &confirm).await
     }
 
-    fn restore_backup_from_vps(
+    async fn restore_backup_from_vps(
         &self,
         target_vps_id: &str,
         source_vps_id: &str,
         backup_id: &str,
         confirm: Destructive,
-    ) -> impl Future<Output = Result<RecoveryJob>> + Send {
-        async move { backups::restore_from(self, target_vps_id, source_vps_id, backup_id, &confirm).await }
+    ) -> Result<RecoveryJob> {
+        backups::restore_from(self, target_vps_id, source_vps_id, backup_id, &confirm).await
     }
 
     fn restore_backup_to_payg(
@@ -280,13 +270,8 @@ impl RecoveryExt for Client {
         backups::restore_to_payg(self, vps_id, backup_id, request)
     }
 
-    fn delete_backup(
-        &self,
-        vps_id: &str,
-        backup_id: &str,
-        confirm: Destructive,
-    ) -> impl Future<Output = Result<()>> + Send {
-        async move { backups::delete(self, vps_id, backup_id, &confirm).await }
+    async fn delete_backup(&self, vps_id: &str, backup_id: &str, confirm: Destructive) -> Result<()> {
+        backups::delete(self, vps_id, backup_id, &confirm).await
     }
 
     fn set_backup_schedule(
@@ -306,14 +291,8 @@ impl RecoveryExt for Client {
         backups::set_retention(self, vps_id, max_total_backups, auto_delete_oldest)
     }
 
-    fn cancel_job(
-        &self,
-        vps_id: &str,
-        job_type: CancelJobType,
-    ) -> impl Future<Output = Result<CancelJobResult>> + Send {
-        async move {
-            let body = CancelJobRequest { job_type };
-            Ok(self.cancel_vps_active_job().id(vps_id).body(body).send().await?.into_inner())
-        }
+    async fn cancel_job(&self, vps_id: &str, job_type: CancelJobType) -> Result<CancelJobResult> {
+        let body = CancelJobRequest { job_type };
+        Ok(self.cancel_vps_active_job().id(vps_id).body(body).send().await?.into_inner())
     }
 }

@@ -14,7 +14,7 @@ fn main() {
         Ok(generated) => generated,
         Err(message) => {
             // A readable failure instead of a panic backtrace.
-            println!("cargo:error={SPEC}: {message}");
+            println!("cargo::error={SPEC}: {message}");
             std::process::exit(1);
         }
     };
@@ -22,10 +22,13 @@ fn main() {
         ("client.rs", &generated.client),
         ("open_enums.rs", &generated.open_enums),
         ("operations.rs", &generated.operations),
+        ("gates.rs", &generated.gates),
+        ("secrets.rs", &generated.secrets),
+        ("limits.rs", &generated.limits),
         ("httpmock.rs", &generated.httpmock),
     ] {
         if let Err(e) = std::fs::write(out_dir.join(file), code) {
-            println!("cargo:error=cannot write {file}: {e}");
+            println!("cargo::error=cannot write {file}: {e}");
             std::process::exit(1);
         }
     }

@@ -37,7 +37,7 @@ async fn main() -> ExitCode {
     let results: Vec<hostup::Result<_>> = stream::iter(calls.iter())
         .map(|id| {
             let client = &client;
-            async move { client.get_vps_details().id(id.as_str()).send().await.map_err(hostup::Error::from) }
+            async move { client.get_vps_details().id(id.as_str()).send().await }
         })
         .buffer_unordered(CONCURRENCY)
         .collect()

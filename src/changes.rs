@@ -179,9 +179,13 @@ pub(crate) async fn resize_cpu_memory(
         )));
     }
     vps.ensure_allowed(Action::Resize)?;
-    if !(1..=32).contains(&cpu_cores) || !(1..=256).contains(&memory_gb) {
+    use crate::limits::{
+        PAYG_RESIZE_REQUEST_CPU_CORES_MAX as CPU_MAX, PAYG_RESIZE_REQUEST_CPU_CORES_MIN as CPU_MIN,
+        PAYG_RESIZE_REQUEST_MEMORY_GB_MAX as MEM_MAX, PAYG_RESIZE_REQUEST_MEMORY_GB_MIN as MEM_MIN,
+    };
+    if !(CPU_MIN..=CPU_MAX).contains(&cpu_cores) || !(MEM_MIN..=MEM_MAX).contains(&memory_gb) {
         return Err(Error::InvalidRequest(format!(
-            "a PAYG resize takes 1 to 32 cores and 1 to 256 GB, not {cpu_cores} cores and {memory_gb} GB"
+            "a PAYG resize takes {CPU_MIN} to {CPU_MAX} cores and {MEM_MIN} to {MEM_MAX} GB, not {cpu_cores} cores and {memory_gb} GB"
         )));
     }
     let body = crate::types::PaygResizeRequest::builder().cpu_cores(cpu_cores).memory_gb(memory_gb);

@@ -11,7 +11,9 @@ use futures::Stream;
 
 use crate::types::{BillingCycleChangeResult, BillingCycleChoice, PaygResizeResult, VpsDetails, VpsSummary};
 #[allow(unused_imports)] // `Error` is for the docs
-use crate::{Client, Error, PowerAction, PowerOperation, Quote, ResourceChange, Result};
+use crate::{
+    Client, Error, PowerAction, PowerOperation, Quote, RateLimit, ResourceChange, Result, RetryPolicy,
+};
 
 mod sealed {
     /// Only `Client` implements the extension; the helpers reach it through here.
@@ -53,6 +55,25 @@ pub trait ClientExt: sealed::Sealed {
     /// ```
     fn base_url(&self) -> &str {
         &self.client().baseurl
+    }
+
+    /// The rate-limit budget from the latest response that reported one (all clones share it).
+    ///
+    /// ```
+    /// use hostup::prelude::*;
+    /// let client = hostup::Client::builder().api_key("k").build()?;
+    /// if let Some(budget) = client.rate_limit() {
+    ///     println!("{:?} requests left", budget.remaining);
+    /// }
+    /// # Ok::<(), hostup::Error>(())
+    /// ```
+    fn rate_limit(&self) -> Option<RateLimit> {
+        self.client().latest_rate_limit()
+    }
+
+    /// The retry policy this client was built with.
+    fn retry_policy(&self) -> &RetryPolicy {
+        self.client().configured_retry_policy()
     }
 
     /// Sends a power action after checking its gate on the VPS's details; wait for it with

@@ -1,10 +1,16 @@
 //! Explaining a body that did not decode: where in the JSON it went wrong, and a short excerpt
-//! with secrets blanked out.
+//! with secrets blanked out. The secrets are the spec's: every property marked `x-hostup-secret`
+//! ([`SECRET_FIELD_NAMES`]), whatever schema it sits in; the API key is scrubbed by the caller.
+
+use crate::redact::SECRET_FIELD_NAMES;
 
 /// Longest excerpt kept in an error, in bytes.
 const EXCERPT_BYTES: usize = 160;
-/// Key fragments whose string values never appear in an excerpt.
-const SECRET_KEYS: [&str; 6] = ["password", "secret", "token", "apikey", "api_key", "authorization"];
+
+/// True when a JSON pointer (`/access/rootPassword`) goes through a secret field.
+pub(crate) fn is_secret_path(pointer: &str) -> bool {
+    pointer.split('/').any(|segment| SECRET_FIELD_NAMES.contains(&segment))
+}
 
 /// The JSON pointer (`/billing/amount`) of the value being read at byte `offset`.
 pub(crate) fn json_pointer_at(body: &[u8], offset: usize) -> String {
@@ -118,7 +124,8 @@ pub(crate) fn excerpt(body: &[u8], offset: usize) -> String {
     out
 }
 
-/// Blanks the string value of every key that names a secret (`"rootPassword": "…"`).
+/// Blanks the value of every key that is a secret field (`"rootPassword": "…"`), whatever its type:
+/// a secret sent as a number or an object is still a secret.
 pub(crate) fn redact(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
@@ -130,22 +137,29 @@ pub(crate) fn redact(text: &str) -> String {
             continue;
         }
         let key_end = string_end(bytes, i + 1);
-        let key = text[i + 1..key_end.min(text.len())].to_ascii_lowercase();
+        let key = &text[i + 1..key_end.min(text.len())];
         let mut j = key_end + 1;
         while j < bytes.len() && bytes[j].is_ascii_whitespace() {
             j += 1;
         }
-        if j < bytes.len() && bytes[j] == b':' && SECRET_KEYS.iter().any(|k| key.contains(k)) {
+        if j < bytes.len() && bytes[j] == b':' && SECRET_FIELD_NAMES.contains(&key) {
             j += 1;
             while j < bytes.len() && bytes[j].is_ascii_whitespace() {
                 j += 1;
             }
-            if j < bytes.len() && bytes[j] == b'"' {
-                let value_end = string_end(bytes, j + 1);
-                out.push_str(&text[copied..=j]);
+            if j < bytes.len() {
+                // A string keeps its quotes; the scan resumes after the closing one.
+                let (start, end, resume) = if bytes[j] == b'"' {
+                    let end = string_end(bytes, j + 1);
+                    (j + 1, end, end + 1)
+                } else {
+                    let end = value_end(bytes, j);
+                    (j, end, end.max(j + 1))
+                };
+                out.push_str(&text[copied..start]);
                 out.push_str("[redacted]");
-                copied = value_end.min(text.len());
-                i = value_end + 1;
+                copied = end.min(text.len());
+                i = resume;
                 continue;
             }
         }
@@ -153,6 +167,30 @@ pub(crate) fn redact(text: &str) -> String {
     }
     out.push_str(&text[copied.min(text.len())..]);
     out
+}
+
+/// End of a non-string JSON value starting at `from`: a number, literal, object or array (brackets
+/// counted, strings inside skipped), or the end of input.
+fn value_end(bytes: &[u8], from: usize) -> usize {
+    let mut depth = 0usize;
+    let mut i = from;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => i = string_end(bytes, i + 1),
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' if depth == 0 => return i,
+            b'}' | b']' => {
+                depth -= 1;
+                if depth == 0 {
+                    return i + 1;
+                }
+            }
+            b',' if depth == 0 => return i,
+            _ => {}
+        }
+        i += 1;
+    }
+    bytes.len()
 }
 
 /// Index of the closing quote of a string starting at `from` (or the end of input).
@@ -233,17 +271,27 @@ mod tests {
     }
 
     #[test]
-    fn redacts_secret_values_only() {
-        let text = r#"{"username": "root", "rootPassword": "hunter2", "api_key":"k-1", "n": 1}"#;
+    fn redacts_the_specs_secret_fields_only() {
+        let text = r#"{"username": "root", "rootPassword": "hunter2", "password":"k-1", "n": 1}"#;
         let out = redact(text);
         assert!(!out.contains("hunter2") && !out.contains("k-1"), "{out}");
         assert!(out.contains("\"username\": \"root\""));
         assert!(out.contains("\"rootPassword\": \"[redacted]\""));
+        assert!(out.contains("\"n\": 1"), "{out}");
+    }
+
+    #[test]
+    fn secrets_of_other_types_are_blanked_too() {
+        let text = r#"{"rootPassword": 123456, "rootpassword": {"v": "pw-1", "w": [1]}, "password": [2, "pw-2"], "n": 1}"#;
+        let out = redact(text);
+        assert!(!out.contains("123456") && !out.contains("pw-1") && !out.contains("pw-2"), "{out}");
+        assert!(out.contains("\"n\": 1"), "{out}");
+        assert!(is_secret_path("/access/rootPassword") && !is_secret_path("/access/username"));
     }
 
     #[test]
     fn excerpt_is_short_single_line_and_redacted() {
-        let body = format!("{{\"password\": \"hunter2\",\n\"pad\": \"{}\"}}", "x".repeat(1000));
+        let body = format!("{{\"rootPassword\": \"hunter2\",\n\"pad\": \"{}\"}}", "x".repeat(1000));
         let e = excerpt(body.as_bytes(), 0);
         assert!(e.len() <= EXCERPT_BYTES + 8);
         assert!(!e.contains("hunter2") && !e.contains('\n'));
@@ -251,7 +299,15 @@ mod tests {
 
     #[test]
     fn never_panics_on_odd_input() {
-        for body in ["", "\"", "{\"a\":\"", "\u{00e9}\u{00e9}\u{00e9}", "<html>", "{\"password\":"] {
+        for body in [
+            "",
+            "\"",
+            "{\"a\":\"",
+            "\u{00e9}\u{00e9}\u{00e9}",
+            "<html>",
+            "{\"password\":",
+            "{\"password\": {",
+        ] {
             let _ = excerpt(body.as_bytes(), 3);
             let _ = json_pointer_at(body.as_bytes(), 100);
             let _ = redact(body);

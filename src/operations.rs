@@ -2,10 +2,12 @@
 
 /// One operation of the spec.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct OperationSpec {
     /// The operationId (`getVpsDetails`).
     pub id: &'static str,
-    /// The operationId in snake case, as the generated client names it (`get_vps_details`).
+    /// The operationId in snake case: the generated method's name, and the name progenitor gives the
+    /// hooks (`get_vps_details`). Codegen fails if the two differ.
     pub name: &'static str,
     /// Upper-case HTTP method.
     pub method: &'static str,
@@ -15,6 +17,40 @@ pub struct OperationSpec {
     pub legacy_auth: bool,
     /// The API scopes the key needs.
     pub scopes: &'static [&'static str],
+    /// When a request may be sent again (`x-hostup-replay-safe` in the spec; GETs always).
+    pub replay_safe: ReplaySafe,
+}
+
+/// When sending an operation's request twice is harmless.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ReplaySafe {
+    /// Always (a GET).
+    Always,
+    /// Only when the body says `"dryRun": true`: the operation honours previews.
+    DryRun,
+    /// Never: it may change something.
+    Never,
+}
+
+impl OperationSpec {
+    /// True when this request can be sent again without changing anything twice.
+    pub(crate) fn is_replay_safe(&self, request: &reqwest::Request) -> bool {
+        match self.replay_safe {
+            ReplaySafe::Always => true,
+            ReplaySafe::Never => false,
+            ReplaySafe::DryRun => {
+                #[derive(serde::Deserialize)]
+                struct Probe {
+                    #[serde(rename = "dryRun")]
+                    dry_run: Option<bool>,
+                }
+                let body = request.body().and_then(|b| b.as_bytes());
+                body.and_then(|b| serde_json::from_slice::<Probe>(b).ok())
+                    .is_some_and(|p| p.dry_run == Some(true))
+            }
+        }
+    }
 }
 
 include!(concat!(env!("OUT_DIR"), "/operations.rs"));
@@ -23,9 +59,9 @@ include!(concat!(env!("OUT_DIR"), "/operations.rs"));
 /// The sandbox serves it; a constant, so it costs nothing in binaries that never read it.
 pub const SPEC_YAML: &str = include_str!("../openapi/hostup.yaml");
 
-/// The operation with this snake-case name or operationId.
+/// The operation with this snake-case name (`get_vps_details`), as the hooks receive it.
 pub fn find(name: &str) -> Option<&'static OperationSpec> {
-    OPERATIONS.iter().find(|op| op.name == name || op.id == name)
+    OPERATIONS.binary_search_by(|op| op.name.cmp(name)).ok().map(|i| &OPERATIONS[i])
 }
 
 #[cfg(test)]
@@ -38,7 +74,11 @@ mod tests {
         assert_eq!(details.path, "/api/v2/vps/{id}/details");
         assert_eq!(details.scopes, ["read:vm"]);
         assert!(!details.legacy_auth);
-        assert!(find("getLegacyVmDetails").unwrap().legacy_auth);
+        assert!(find("get_legacy_vm_details").unwrap().legacy_auth);
         assert_eq!(find("change_vps_resources").unwrap().method, "POST");
+        assert!(find("getVpsDetails").is_none(), "one canonical name");
+        assert_eq!(details.replay_safe, ReplaySafe::Always);
+        assert_eq!(find("change_vps_resources").unwrap().replay_safe, ReplaySafe::DryRun);
+        assert_eq!(find("restart_vps").unwrap().replay_safe, ReplaySafe::Never);
     }
 }

@@ -9,8 +9,8 @@ use futures::{Stream, StreamExt, TryStreamExt, stream};
 
 use crate::{Client, Error, Result, types};
 
-/// The largest page the API serves.
-pub const MAX_PAGE_SIZE: u64 = 100;
+/// The largest page the API serves (`listVps`'s `limit` maximum in the spec).
+pub const MAX_PAGE_SIZE: u64 = crate::limits::LIST_VPS_LIMIT_MAX;
 
 /// One page as the paginator needs it.
 ///

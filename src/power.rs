@@ -224,7 +224,7 @@ impl PowerOperation {
             let state = match &job_id {
                 Some(id) if job_readable => match client.get_job().job_id(id.as_str()).send().await {
                     Ok(job) => job_state(&job.into_inner()),
-                    Err(e) => match Error::from(e) {
+                    Err(e) => match e {
                         // The job is gone, or its (undocumented) shape is not one we read:
                         // judge by the VPS itself from now on.
                         e if e.is_not_found() || matches!(e, Error::Decode(_)) => JobState::Unknown,

@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use crate::gates::check_gate;
 use crate::types::{PriceChange, ResourceChangeRequest, ResourceChangeResult};
-use crate::{Client, Error, ErrorCode, ResourceChange, Result};
+use crate::{Client, ErrorCode, ResourceChange, Result};
 
 /// A priced preview. The only way to commit a resource change.
 #[derive(Clone, Debug, PartialEq)]
@@ -135,7 +135,7 @@ impl Quote {
             };
             client.change_vps_resources().id(self.vps_id.as_str()).body(body).send()
         };
-        match send(false).await.map_err(Error::from) {
+        match send(false).await {
             Err(e)
                 if options.cancel_existing_invoice
                     && e.code() == Some(&ErrorCode::ExistingInvoiceBlocking) =>

@@ -1,12 +1,9 @@
-//! Generated calls return progenitor's error type; this turns their result into a
-//! [`hostup::Result`](crate::Result) of the bare value, so `?` works in any function, whatever its
-//! error type implements `From<hostup::Error>` for.
+//! `.value()` on a generated call's result: the decoded body without the response's status and
+//! headers, for code that only wants the value.
 
 use progenitor_client::ResponseValue;
 
-use crate::Error;
-
-/// `.value()` on the result of a generated call: the decoded body, or a [`hostup::Error`](Error).
+/// `.value()` on the result of a generated call: the decoded body, or the call's error.
 ///
 /// ```no_run
 /// use hostup::ResultExt;
@@ -16,15 +13,12 @@ use crate::Error;
 /// # Ok(()) }
 /// ```
 pub trait ResultExt<T> {
-    /// The response body, with the error converted.
+    /// The response body.
     fn value(self) -> crate::Result<T>;
 }
 
-impl<T, E> ResultExt<T> for Result<ResponseValue<T>, progenitor_client::Error<E>>
-where
-    Error: From<progenitor_client::Error<E>>,
-{
+impl<T> ResultExt<T> for crate::Result<ResponseValue<T>> {
     fn value(self) -> crate::Result<T> {
-        self.map(ResponseValue::into_inner).map_err(Error::from)
+        self.map(ResponseValue::into_inner)
     }
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
-use reqwest::{Method, StatusCode, Url};
+use reqwest::{StatusCode, Url};
 use tokio::time::Instant;
 use tracing::{Instrument, field};
 
@@ -82,21 +82,18 @@ impl Runtime {
 }
 
 impl Client {
-    /// The rate-limit budget from the latest response that reported one (all clones share it).
-    ///
-    /// ```
-    /// # let client = hostup::Client::builder().api_key("k").build()?;
-    /// if let Some(budget) = client.rate_limit() {
-    ///     println!("{:?} requests left", budget.remaining);
-    /// }
-    /// # Ok::<(), hostup::Error>(())
-    /// ```
-    pub fn rate_limit(&self) -> Option<RateLimit> {
+    /// For [`ClientExt::rate_limit`](crate::ClientExt::rate_limit).
+    pub(crate) fn latest_rate_limit(&self) -> Option<RateLimit> {
         self.inner.0.governor.latest()
     }
 
-    /// The retry policy this client was built with.
-    pub fn retry_policy(&self) -> &RetryPolicy {
+    /// The API key, to scrub it from anything an error may show.
+    pub(crate) fn api_key(&self) -> &Secret {
+        &self.inner.0.api_key
+    }
+
+    /// For [`ClientExt::retry_policy`](crate::ClientExt::retry_policy).
+    pub(crate) fn configured_retry_policy(&self) -> &RetryPolicy {
         &self.inner.0.retry
     }
 }
@@ -185,22 +182,10 @@ fn check_path(base_path: &str, op: &OperationSpec, actual: &str) -> std::result:
     }
 }
 
-/// Whether this request can be sent again without changing anything twice. (Body sniffing for
-/// `dryRun` until the operation table says which operations honour it.)
-fn replay_safe(_op: &OperationSpec, request: &reqwest::Request) -> bool {
-    if request.method() == Method::GET || request.method() == Method::HEAD {
-        return true;
-    }
-    #[derive(serde::Deserialize)]
-    struct Probe {
-        #[serde(rename = "dryRun")]
-        dry_run: Option<bool>,
-    }
-    request
-        .body()
-        .and_then(|b| b.as_bytes())
-        .and_then(|bytes| serde_json::from_slice::<Probe>(bytes).ok())
-        .is_some_and(|p| p.dry_run == Some(true))
+/// Whether this request can be sent again without changing anything twice: the operation table
+/// says (`x-hostup-replay-safe` in the spec; GETs always).
+fn replay_safe(op: &OperationSpec, request: &reqwest::Request) -> bool {
+    op.is_replay_safe(request)
 }
 
 /// How one attempt ended.
@@ -389,7 +374,16 @@ mod tests {
     use super::*;
 
     fn op(path: &'static str) -> OperationSpec {
-        OperationSpec { id: "x", name: "x", method: "GET", path, legacy_auth: false, scopes: &[] }
+        let replay_safe = operations::ReplaySafe::Always;
+        OperationSpec {
+            id: "x",
+            name: "x",
+            method: "GET",
+            path,
+            legacy_auth: false,
+            scopes: &[],
+            replay_safe,
+        }
     }
 
     #[test]

@@ -54,7 +54,7 @@ async fn list(client: &Client, as_json: bool) -> Result<(), Failure> {
 }
 
 async fn show(client: &Client, id: &str, as_json: bool) -> Result<(), Failure> {
-    let vps = client.get_vps_details().id(id).send().await.map_err(hostup::Error::from)?.into_inner();
+    let vps = client.get_vps_details().id(id).send().await?.into_inner();
     if as_json {
         let mut value = serde_json::to_value(&vps).unwrap_or(Value::Null);
         if let Some(password) = value.pointer_mut("/access/rootPassword").filter(|p| !p.is_null()) {

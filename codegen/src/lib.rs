@@ -4,9 +4,13 @@
 //! same function and writes a readable copy for review. The spec stays truthful (problem+json errors,
 //! plain string secrets); the rewrites that progenitor needs happen here, on a copy.
 
+mod gates;
+mod limits;
 mod open_enum;
 mod operations;
 mod rewrite;
+mod secrets;
+mod wrap;
 
 use std::path::Path;
 
@@ -14,7 +18,7 @@ use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle, TypeIm
 use serde_json::Value;
 
 pub use open_enum::OpenEnum;
-pub use operations::OperationRow;
+pub use operations::{OperationRow, ReplaySafe};
 
 /// Rust path of the handwritten secret type that `x-hostup-secret` fields decode into.
 const SECRET_TYPE: &str = "crate::Secret";
@@ -27,8 +31,14 @@ pub struct Generated {
     pub client: String,
     /// Open enums (known values plus a catch-all) for `x-open-enum` schemas.
     pub open_enums: String,
-    /// A static table describing every operation (path template, auth, scopes).
+    /// A static table describing every operation (path template, auth, scopes, replay safety).
     pub operations: String,
+    /// The `Action` enum of the gates (`x-hostup-gates`).
+    pub gates: String,
+    /// Secret pointers per schema (`x-hostup-secret`) and the `Redact` impls.
+    pub secrets: String,
+    /// `minimum`/`maximum` bounds as constants.
+    pub limits: String,
     /// httpmock helpers (`MockServerExt`) for the generated operations.
     pub httpmock: String,
 }
@@ -54,6 +64,11 @@ pub fn generate(path: &Path) -> Result<Generated, String> {
 pub fn generate_from_value(spec: &Value) -> Result<Generated, String> {
     let enums = open_enum::collect(spec)?;
     let operations = operations::collect(spec)?;
+    let gates = gates::collect(spec)?;
+    let secrets = secrets::collect(spec);
+    let limits = limits::collect(spec)?;
+    // Replaced schemas have no generated struct to implement `Redact` for.
+    let replaced: Vec<String> = enums.iter().map(|e| e.name.clone()).collect();
     let prepared = rewrite::for_progenitor(spec);
     let openapi: openapiv3::OpenAPI = serde_json::from_value(prepared.clone())
         .map_err(|e| format!("the spec is not a valid OpenAPI 3.0 document: {e}"))?;
@@ -77,6 +92,8 @@ pub fn generate_from_value(spec: &Value) -> Result<Generated, String> {
     let mut generator = Generator::new(&settings);
     let client =
         generator.generate_tokens(&openapi).map_err(|e| format!("progenitor rejected the spec: {e}"))?;
+    let client = wrap::rewrite(client)?;
+    operations::check_names(&operations, &client.operation_names)?;
     let mock_spec: openapiv3::OpenAPI = serde_json::from_value(rewrite::for_mocks(&prepared))
         .map_err(|e| format!("the spec is not a valid OpenAPI 3.0 document: {e}"))?;
     let httpmock = generator
@@ -84,9 +101,12 @@ pub fn generate_from_value(spec: &Value) -> Result<Generated, String> {
         .map_err(|e| format!("progenitor could not generate mocks: {e}"))?;
 
     Ok(Generated {
-        client: route_path_encoding(pretty(client)?)?,
+        client: route_path_encoding(prettyplease::unparse(&client.file))?,
         open_enums: pretty(open_enum::render(&enums))?,
         operations: pretty(operations::render(&operations))?,
+        gates: pretty(gates::render(&gates))?,
+        secrets: pretty(secrets::render(&secrets, &replaced))?,
+        limits: pretty(limits::render(&limits)?)?,
         httpmock: pretty(httpmock)?,
     })
 }

@@ -1,6 +1,10 @@
 //! Open enums: schemas marked `x-open-enum` become Rust enums with one variant per documented value
-//! and an `Other(String)` catch-all, so a value the server adds later still decodes, and keeps its
-//! raw string. Variant names come from `x-enum-varnames` when given (needed for the empty string).
+//! and an `Other(UnknownValue)` catch-all, so a value the server adds later still decodes and keeps
+//! its raw string. `UnknownValue` is opaque (read through `as_str()`, never matched as a string), so
+//! a later release that adds the value as a variant breaks no one's `match`, as in the AWS SDKs.
+//! The documented values are `enum`, or `x-known-values` where the server also sends values no
+//! list can hold (error codes). Variant names come from `x-enum-varnames` when given (needed for
+//! the empty string); `x-enum-descriptions` documents the variants.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -15,6 +19,18 @@ pub struct OpenEnum {
     pub description: String,
     /// `(wire value, Rust variant name)` in spec order.
     pub variants: Vec<(String, String)>,
+    /// One doc line per variant, from `x-enum-descriptions` (empty when absent).
+    pub docs: Vec<String>,
+}
+
+fn strings(value: Option<&Value>, what: &str, name: &str) -> Result<Option<Vec<String>>, String> {
+    let Some(list) = value else { return Ok(None) };
+    let list = list.as_array().ok_or_else(|| format!("open enum {name}: {what} must be a list"))?;
+    list.iter()
+        .map(|v| v.as_str().map(str::to_owned))
+        .collect::<Option<Vec<_>>>()
+        .map(Some)
+        .ok_or_else(|| format!("open enum {name}: {what} holds a non-string value"))
 }
 
 /// Finds every component schema marked `x-open-enum: true`.
@@ -27,25 +43,31 @@ pub fn collect(spec: &Value) -> Result<Vec<OpenEnum>, String> {
         if schema.get("x-open-enum").and_then(Value::as_bool) != Some(true) {
             continue;
         }
-        let values: Vec<String> = schema
-            .get("enum")
-            .and_then(Value::as_array)
-            .ok_or_else(|| format!("open enum {name} has no `enum` list"))?
-            .iter()
-            .map(|v| v.as_str().map(str::to_owned))
-            .collect::<Option<_>>()
-            .ok_or_else(|| format!("open enum {name} has a non-string value"))?;
-        let names: Vec<String> = match schema.get("x-enum-varnames").and_then(Value::as_array) {
-            Some(list) => list.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect(),
+        let values = match strings(schema.get("enum"), "enum", name)? {
+            Some(values) => values,
+            None => strings(schema.get("x-known-values"), "x-known-values", name)?
+                .ok_or_else(|| format!("open enum {name} has no `enum` or `x-known-values` list"))?,
+        };
+        let names: Vec<String> = match strings(schema.get("x-enum-varnames"), "x-enum-varnames", name)? {
+            Some(list) => list,
             None => values.iter().map(|v| camel_case(v)).collect::<Result<_, _>>()?,
         };
         if names.len() != values.len() {
             return Err(format!("open enum {name}: x-enum-varnames must name every value"));
         }
+        if names.iter().any(|n| n == "Other") {
+            return Err(format!("open enum {name}: `Other` is the catch-all; name that value otherwise"));
+        }
+        let docs =
+            strings(schema.get("x-enum-descriptions"), "x-enum-descriptions", name)?.unwrap_or_default();
+        if !docs.is_empty() && docs.len() != values.len() {
+            return Err(format!("open enum {name}: x-enum-descriptions must describe every value"));
+        }
         out.push(OpenEnum {
             name: name.clone(),
             description: schema.get("description").and_then(Value::as_str).unwrap_or_default().to_string(),
             variants: values.into_iter().zip(names).collect(),
+            docs,
         });
     }
     Ok(out)
@@ -65,23 +87,54 @@ fn camel_case(value: &str) -> Result<String, String> {
         .collect())
 }
 
-/// Renders the enums as Rust code.
+/// Renders the enums as Rust code, with the `UnknownValue` they share.
 pub fn render(enums: &[OpenEnum]) -> TokenStream {
     let items = enums.iter().map(render_one);
-    quote! { #(#items)* }
+    quote! {
+        /// A value of an open enum that this version of the crate does not know, kept as sent.
+        ///
+        /// Read it with [`as_str`](Self::as_str). It cannot be matched as a string, on purpose: a
+        /// later release may add the value as a variant, and code that matched the raw string would
+        /// silently stop matching.
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct UnknownValue(String);
+
+        impl UnknownValue {
+            /// The value as the server sent it.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl ::std::fmt::Display for UnknownValue {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        #(#items)*
+    }
 }
 
 fn render_one(e: &OpenEnum) -> TokenStream {
     let name = format_ident!("{}", e.name);
     let doc = format!(
-        "{}\n\nOpen enum: a value this crate does not know decodes as `Other` with the raw string.",
+        "{}\n\nOpen enum: a value this crate does not know decodes as `Other`, whose [`UnknownValue`] \
+         keeps the raw string; read any value with `as_str()`.",
         e.description
     );
     let idents: Vec<_> = e.variants.iter().map(|(_, n)| format_ident!("{}", n)).collect();
     let wires: Vec<_> = e.variants.iter().map(|(w, _)| w.as_str()).collect();
     let variant_docs: Vec<_> = wires
         .iter()
-        .map(|w| if w.is_empty() { "The empty string `\"\"`.".to_string() } else { format!("`{w}`") })
+        .enumerate()
+        .map(|(i, w)| {
+            let wire = if w.is_empty() { "The empty string `\"\"`.".to_string() } else { format!("`{w}`") };
+            match e.docs.get(i) {
+                Some(text) => format!("{wire}: {text}"),
+                None => wire,
+            }
+        })
         .collect();
     quote! {
         #[doc = #doc]
@@ -90,7 +143,7 @@ fn render_one(e: &OpenEnum) -> TokenStream {
         pub enum #name {
             #( #[doc = #variant_docs] #idents, )*
             /// A value this version of the crate does not know, kept as sent.
-            Other(String),
+            Other(UnknownValue),
         }
 
         impl #name {
@@ -115,7 +168,7 @@ fn render_one(e: &OpenEnum) -> TokenStream {
             fn from(value: &str) -> Self {
                 match value {
                     #( #wires => Self::#idents, )*
-                    other => Self::Other(other.to_owned()),
+                    other => Self::Other(UnknownValue(other.to_owned())),
                 }
             }
         }
@@ -123,7 +176,7 @@ fn render_one(e: &OpenEnum) -> TokenStream {
         impl From<String> for #name {
             fn from(value: String) -> Self {
                 match Self::from(value.as_str()) {
-                    Self::Other(_) => Self::Other(value),
+                    Self::Other(_) => Self::Other(UnknownValue(value)),
                     known => known,
                 }
             }
@@ -191,6 +244,24 @@ mod tests {
         let spec = json!({"components": {"schemas": {
             "P": {"type": "string", "enum": ["a", ""], "x-open-enum": true}}}});
         assert!(collect(&spec).unwrap_err().contains("x-enum-varnames"));
+    }
+
+    #[test]
+    fn known_values_and_descriptions_for_codes() {
+        let spec = json!({"components": {"schemas": {
+            "ErrorCode": {"type": "string", "x-open-enum": true, "x-known-values": ["not_found", "gone"],
+                          "x-enum-descriptions": ["No such thing.", "It left."]}}}});
+        let enums = collect(&spec).unwrap();
+        assert_eq!(enums[0].variants[1], ("gone".to_string(), "Gone".to_string()));
+        let code = render(&enums).to_string();
+        assert!(code.contains("`gone`: It left.") && code.contains("Other (UnknownValue)"), "{code}");
+    }
+
+    #[test]
+    fn a_value_named_other_is_refused() {
+        let spec = json!({"components": {"schemas": {
+            "P": {"type": "string", "enum": ["other"], "x-open-enum": true}}}});
+        assert!(collect(&spec).unwrap_err().contains("catch-all"));
     }
 
     #[test]

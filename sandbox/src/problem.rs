@@ -202,7 +202,7 @@ pub(crate) fn render(fail: Fail, ctx: &Context<'_>) -> Response {
             title: Some(fail.title.clone()),
             status: Some(i64::from(fail.status.as_u16())),
             detail: Some(fail.detail.clone()),
-            code: Some(fail.code.clone()),
+            code: Some(fail.code.as_str().into()),
             instance: Some(ctx.path.to_string()),
             request_id: Some(ctx.request_id.clone()),
             timestamp: Some(ctx.timestamp.clone()),

@@ -1,4 +1,5 @@
-//! From progenitor's errors to [`Error`](super::Error), with the status and headers kept.
+//! From progenitor's errors to [`Error`](super::Error), with the status and headers kept. Only the
+//! generated `send()` wrappers call it: progenitor's error type is not part of the public API.
 
 use std::time::Duration;
 
@@ -10,7 +11,7 @@ use crate::diagnose;
 use crate::rate_limit::RateLimit;
 use crate::rate_limit::headers::{retry_after, server_now};
 use crate::response_guard::{BufferedBody, Fault};
-use crate::types;
+use crate::{Client, types};
 
 /// An error body type of the generated client.
 pub(crate) trait ErrorBody: serde::de::DeserializeOwned + Sized {
@@ -24,7 +25,7 @@ impl ErrorBody for types::ProblemDetails {
         let now = server_now(headers);
         Error::Api(Box::new(ApiError {
             status,
-            code: self.code.as_deref().map(ErrorCode::from),
+            code: self.code.clone(),
             title: self.title.clone(),
             detail: self.detail.clone(),
             field_errors: self.errors.clone(),
@@ -53,6 +54,21 @@ impl ErrorBody for types::LegacyError {
             replay_safe,
         }))
     }
+}
+
+/// The generated `send()` methods call this on progenitor's error, which never leaves the crate. A
+/// success body is not scrubbed of the API key on arrival (that would cost every call a scan), so a
+/// decode failure's excerpt and reason are scrubbed here.
+pub(crate) fn from_generated<E: ErrorBody>(error: progenitor_client::Error<E>, client: &Client) -> Error {
+    let mut error = convert(error);
+    if let Error::Decode(decode) = &mut error {
+        let key = client.api_key().expose();
+        if !key.is_empty() {
+            decode.excerpt = decode.excerpt.replace(key, "[redacted]");
+            decode.reason = decode.reason.replace(key, "[redacted]");
+        }
+    }
+    error
 }
 
 fn convert<E: ErrorBody>(error: progenitor_client::Error<E>) -> Error {
@@ -97,18 +113,6 @@ fn unexpected<E: ErrorBody>(response: reqwest::Response) -> Error {
             replay_safe: false,
         })),
         Err(e) => Error::Decode(Box::new(DecodeError::from_serde(Some(status), headers, &body, &e))),
-    }
-}
-
-impl From<progenitor_client::Error<types::ProblemDetails>> for Error {
-    fn from(error: progenitor_client::Error<types::ProblemDetails>) -> Self {
-        convert(error)
-    }
-}
-
-impl From<progenitor_client::Error<types::LegacyError>> for Error {
-    fn from(error: progenitor_client::Error<types::LegacyError>) -> Self {
-        convert(error)
     }
 }
 

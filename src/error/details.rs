@@ -244,8 +244,9 @@ impl std::fmt::Display for DecodeError {
 }
 
 impl DecodeError {
-    /// Describes a body that failed `serde_json` decoding.
-    pub(crate) fn from_serde(
+    /// Describes a body that failed `serde_json` decoding: the JSON pointer of the value at fault
+    /// and an excerpt with secrets blanked. For bodies you decode yourself.
+    pub fn from_serde(
         status: Option<StatusCode>,
         headers: HeaderMap,
         body: &[u8],
@@ -272,7 +273,14 @@ impl DecodeError {
             .iter()
             .any(|p| text.starts_with(p));
             let at = if positioned { offset } else { diagnose::custom_error_offset(body, offset) };
-            (Some(diagnose::json_pointer_at(body, at)), strip_position(error))
+            let path = diagnose::json_pointer_at(body, at);
+            // serde quotes the value it rejected ("invalid type: integer `123`"): not a secret's.
+            let reason = if diagnose::is_secret_path(&path) {
+                "a secret field's value does not fit (value not shown)".to_string()
+            } else {
+                strip_position(error)
+            };
+            (Some(path), reason)
         };
         DecodeError {
             status,

@@ -1,7 +1,7 @@
 //! The one error type every call returns.
 //!
-//! Generated calls return progenitor's `Error<ProblemDetails>` (or `Error<LegacyError>`); the `From`
-//! conversions here turn those into [`Error`], so `?` works from generated calls and helpers alike.
+//! Generated calls and helpers alike return [`Result`]: each generated `send()` converts
+//! progenitor's error before it returns, so `?` works into any error type.
 
 use std::time::Duration;
 
@@ -9,12 +9,11 @@ use reqwest::StatusCode;
 
 use crate::rate_limit::headers;
 
-mod code;
 mod convert;
 mod details;
 
-pub use code::ErrorCode;
-pub(crate) use convert::ErrorBody;
+pub use crate::open_enums::ErrorCode;
+pub(crate) use convert::{ErrorBody, from_generated};
 pub use details::{ActionBlocked, ApiError, DecodeError, LegacyApiError, TransportError};
 
 /// `Result` with [`Error`].
@@ -66,10 +65,10 @@ pub enum Error {
         /// What the server said.
         detail: String,
     },
-    /// An operation did not finish within the wait.
-    #[error("operation {job_id} still {last_status} after {}s", .waited.as_secs())]
+    /// An operation did not finish within the wait (or, for a reboot, was never seen to happen).
+    #[error("{} still {last_status} after {}s", if job_id.is_empty() { "the VPS is".to_string() } else { format!("operation {job_id}") }, .waited.as_secs())]
     WaitTimeout {
-        /// The job id.
+        /// The job id (empty when the server gave none to follow).
         job_id: String,
         /// The last status seen.
         last_status: String,

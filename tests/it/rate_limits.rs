@@ -2,6 +2,8 @@
 
 use std::time::{Duration, Instant, SystemTime};
 
+use hostup::prelude::*;
+
 use crate::support::*;
 
 #[tokio::test]

@@ -26,7 +26,7 @@ async fn storm(sandbox: &Sandbox, client: &Client, calls: usize) -> Figures {
             let client = client.clone();
             tokio::spawn(async move {
                 let call = client.get_vps().id(fleet::ALL[n % fleet::ALL.len()]).send();
-                call.await.map(drop).map_err(Error::from)
+                call.await.map(drop)
             })
         })
         .collect();

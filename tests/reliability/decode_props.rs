@@ -4,7 +4,7 @@
 //! JSON pointer (the object's, for a removed field); arbitrary bytes never panic.
 //!
 //! Two paths: *direct* decodes with `serde_json` exactly like the generated code and converts a
-//! failure through the public `progenitor_client::Error::InvalidResponsePayload` → `Error::from`,
+//! failure through the public `DecodeError::from_serde`,
 //! which runs the crate's diagnosis (cheap, many cases); *client* serves the body from a loopback
 //! server and makes the real call (fewer cases). Case counts, per test: 256 valid direct, 32 valid
 //! client, 256 broken direct, 32 broken client, 256 arbitrary direct, 32 arbitrary client

@@ -15,17 +15,17 @@ fn change(dry_run: bool) -> hostup::types::builder::ResourceChangeRequest {
 }
 
 async fn get(client: &Client) -> hostup::Result<()> {
-    guard(client.get_vps_details().id(VPS_ID).send()).await.map(drop).map_err(Error::from)
+    guard(client.get_vps_details().id(VPS_ID).send()).await.map(drop)
 }
 
 async fn commit(client: &Client) -> hostup::Result<()> {
     let call = client.change_vps_resources().id(VPS_ID).body(change(false)).send();
-    guard(call).await.map(drop).map_err(Error::from)
+    guard(call).await.map(drop)
 }
 
 async fn preview(client: &Client) -> hostup::Result<()> {
     let call = client.change_vps_resources().id(VPS_ID).body(change(true)).send();
-    guard(call).await.map(drop).map_err(Error::from)
+    guard(call).await.map(drop)
 }
 
 /// Runs a GET, a dry-run preview and a commit against fresh servers that all answer `reply`, and

@@ -80,7 +80,7 @@ fn measured_call(base: &str) -> (Error, usize) {
         runtime.block_on(async {
             let call = client.get_vps_details().id(VPS_ID).send();
             let result = tokio::time::timeout(HANG_GUARD, call).await.expect("hung");
-            Error::from(result.unwrap_err())
+            result.unwrap_err()
         })
     })
 }
@@ -128,7 +128,7 @@ async fn an_oversized_header_block_is_a_transport_error() {
     let server = crate::support::ScriptServer::start(vec![reply]).await;
     let client = capped_client(&server.base);
     let call = client.get_vps_details().id(VPS_ID).send();
-    let err = Error::from(crate::support::guard(call).await.unwrap_err());
+    let err = crate::support::guard(call).await.unwrap_err();
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
     assert_eq!(server.count(), 3, "a GET is retried");
 }

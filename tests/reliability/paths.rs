@@ -63,42 +63,38 @@ fn long_ids() -> Vec<String> {
 async fn call(c: &Client, op: &str, id: &str) -> hostup::Result<()> {
     let map = serde_json::Map::new();
     let r: hostup::Result<()> = match op {
-        "getVps" => c.get_vps().id(id).send().await.map(drop).map_err(Into::into),
-        "getVpsDetails" => c.get_vps_details().id(id).send().await.map(drop).map_err(Into::into),
-        "getVpsStatus" => c.get_vps_status().id(id).send().await.map(drop).map_err(Into::into),
-        "getVpsUpgradeOptions" => {
-            c.get_vps_upgrade_options().id(id).send().await.map(drop).map_err(Into::into)
-        }
-        "getVpsBillingCycle" => c.get_vps_billing_cycle().id(id).send().await.map(drop).map_err(Into::into),
+        "getVps" => c.get_vps().id(id).send().await.map(drop),
+        "getVpsDetails" => c.get_vps_details().id(id).send().await.map(drop),
+        "getVpsStatus" => c.get_vps_status().id(id).send().await.map(drop),
+        "getVpsUpgradeOptions" => c.get_vps_upgrade_options().id(id).send().await.map(drop),
+        "getVpsBillingCycle" => c.get_vps_billing_cycle().id(id).send().await.map(drop),
         "changeVpsResources" => {
             let body = ResourceChangeRequest::builder().resources(map);
-            c.change_vps_resources().id(id).body(body).send().await.map(drop).map_err(Into::into)
+            c.change_vps_resources().id(id).body(body).send().await.map(drop)
         }
         "upgradeVpsPlan" => {
             let body = PlanChangeRequest::builder().product_slug("vps-sm");
-            c.upgrade_vps_plan().id(id).body(body).send().await.map(drop).map_err(Into::into)
+            c.upgrade_vps_plan().id(id).body(body).send().await.map(drop)
         }
         "changeVpsBillingCycle" => {
             let body = BillingCycleChangeRequest::builder().billing_cycle(BillingCycleChoice::Monthly);
-            c.change_vps_billing_cycle().id(id).body(body).send().await.map(drop).map_err(Into::into)
+            c.change_vps_billing_cycle().id(id).body(body).send().await.map(drop)
         }
-        "renewVps" => {
-            c.renew_vps().id(id).body(RenewRequest::builder()).send().await.map(drop).map_err(Into::into)
-        }
+        "renewVps" => c.renew_vps().id(id).body(RenewRequest::builder()).send().await.map(drop),
         "resizePaygVps" => {
             let body = PaygResizeRequest::builder().cpu_cores(2u64).memory_gb(2u64);
-            c.resize_payg_vps().id(id).body(body).send().await.map(drop).map_err(Into::into)
+            c.resize_payg_vps().id(id).body(body).send().await.map(drop)
         }
         "resizeVpsDisk" => {
             let body = DiskResizeRequest::builder().disk_id("vpsdisk_1").size_gb(10u64);
-            c.resize_vps_disk().id(id).body(body).send().await.map(drop).map_err(Into::into)
+            c.resize_vps_disk().id(id).body(body).send().await.map(drop)
         }
-        "restartVps" => c.restart_vps().id(id).send().await.map(drop).map_err(Into::into),
-        "resetVps" => c.reset_vps().id(id).send().await.map(drop).map_err(Into::into),
-        "startVps" => c.start_vps().id(id).send().await.map(drop).map_err(Into::into),
-        "stopVps" => c.stop_vps().id(id).send().await.map(drop).map_err(Into::into),
-        "shutdownVps" => c.shutdown_vps().id(id).send().await.map(drop).map_err(Into::into),
-        "getJob" => c.get_job().job_id(id).send().await.map(drop).map_err(Into::into),
+        "restartVps" => c.restart_vps().id(id).send().await.map(drop),
+        "resetVps" => c.reset_vps().id(id).send().await.map(drop),
+        "startVps" => c.start_vps().id(id).send().await.map(drop),
+        "stopVps" => c.stop_vps().id(id).send().await.map(drop),
+        "shutdownVps" => c.shutdown_vps().id(id).send().await.map(drop),
+        "getJob" => c.get_job().job_id(id).send().await.map(drop),
         _ => recovery_call(c, op, id).await,
     };
     r
@@ -108,35 +104,23 @@ async fn call(c: &Client, op: &str, id: &str) -> hostup::Result<()> {
 async fn recovery_call(c: &Client, op: &str, id: &str) -> hostup::Result<()> {
     use hostup::types::*;
     let r: hostup::Result<()> = match op {
-        "listVpsSnapshots" => c.list_vps_snapshots().id(id).send().await.map(drop).map_err(Into::into),
+        "listVpsSnapshots" => c.list_vps_snapshots().id(id).send().await.map(drop),
         "createVpsSnapshot" => {
             let body = SnapshotCreateRequest::builder().name(hostup::snapshot_name("s")?);
-            c.create_vps_snapshot().id(id).body(body).send().await.map(drop).map_err(Into::into)
+            c.create_vps_snapshot().id(id).body(body).send().await.map(drop)
         }
-        "deleteVpsSnapshot" => {
-            c.delete_vps_snapshot().id(id).snapshot_id("s").send().await.map(drop).map_err(Into::into)
-        }
-        "restoreVpsSnapshot" => {
-            c.restore_vps_snapshot().id(id).snapshot_id("s").send().await.map(drop).map_err(Into::into)
-        }
-        "getVpsSnapshotSchedule" => {
-            c.get_vps_snapshot_schedule().id(id).send().await.map(drop).map_err(Into::into)
-        }
+        "deleteVpsSnapshot" => c.delete_vps_snapshot().id(id).snapshot_id("s").send().await.map(drop),
+        "restoreVpsSnapshot" => c.restore_vps_snapshot().id(id).snapshot_id("s").send().await.map(drop),
+        "getVpsSnapshotSchedule" => c.get_vps_snapshot_schedule().id(id).send().await.map(drop),
         "setVpsSnapshotSchedule" => {
             let body = SnapshotScheduleRequest::builder().enabled(true).interval_hours(12.0);
-            c.set_vps_snapshot_schedule().id(id).body(body).send().await.map(drop).map_err(Into::into)
+            c.set_vps_snapshot_schedule().id(id).body(body).send().await.map(drop)
         }
-        "deleteVpsSnapshotSchedule" => {
-            c.delete_vps_snapshot_schedule().id(id).send().await.map(drop).map_err(Into::into)
-        }
-        "listVpsBackups" => c.list_vps_backups().id(id).send().await.map(drop).map_err(Into::into),
-        "createVpsBackup" => c.create_vps_backup().id(id).send().await.map(drop).map_err(Into::into),
-        "deleteVpsBackup" => {
-            c.delete_vps_backup().id(id).backup_id("b").send().await.map(drop).map_err(Into::into)
-        }
-        "restoreVpsBackup" => {
-            c.restore_vps_backup().id(id).backup_id("b").send().await.map(drop).map_err(Into::into)
-        }
+        "deleteVpsSnapshotSchedule" => c.delete_vps_snapshot_schedule().id(id).send().await.map(drop),
+        "listVpsBackups" => c.list_vps_backups().id(id).send().await.map(drop),
+        "createVpsBackup" => c.create_vps_backup().id(id).send().await.map(drop),
+        "deleteVpsBackup" => c.delete_vps_backup().id(id).backup_id("b").send().await.map(drop),
+        "restoreVpsBackup" => c.restore_vps_backup().id(id).backup_id("b").send().await.map(drop),
         "restoreVpsBackupToPayg" => {
             let body = PaygRestoreRequest::builder();
             c.restore_vps_backup_to_payg()
@@ -150,31 +134,27 @@ async fn recovery_call(c: &Client, op: &str, id: &str) -> hostup::Result<()> {
         }
         "restoreVpsFromOtherVps" => {
             let body = CrossVpsRestoreRequest::builder().source_vps_id("vps_a").backup_id("bkp_b");
-            c.restore_vps_from_other_vps().id(id).body(body).send().await.map(drop).map_err(Into::into)
+            c.restore_vps_from_other_vps().id(id).body(body).send().await.map(drop)
         }
-        "listVpsRestoreSources" => {
-            c.list_vps_restore_sources().id(id).send().await.map(drop).map_err(Into::into)
-        }
-        "listVpsBackupSchedules" => {
-            c.list_vps_backup_schedules().id(id).send().await.map(drop).map_err(Into::into)
-        }
+        "listVpsRestoreSources" => c.list_vps_restore_sources().id(id).send().await.map(drop),
+        "listVpsBackupSchedules" => c.list_vps_backup_schedules().id(id).send().await.map(drop),
         "setVpsBackupSchedule" => {
             let json =
                 serde_json::json!({"frequency": "daily", "hour": 2, "retentionCount": 1, "enabled": true});
             let body: BackupScheduleRequest = serde_json::from_value(json).unwrap();
-            c.set_vps_backup_schedule().id(id).body(body).send().await.map(drop).map_err(Into::into)
+            c.set_vps_backup_schedule().id(id).body(body).send().await.map(drop)
         }
         "updateVpsBackupSettings" => {
             let body = BackupSettingsRequest::builder().auto_delete_oldest(true);
-            c.update_vps_backup_settings().id(id).body(body).send().await.map(drop).map_err(Into::into)
+            c.update_vps_backup_settings().id(id).body(body).send().await.map(drop)
         }
         "deleteVpsBackupSchedule" => {
-            c.delete_vps_backup_schedule().id(id).schedule_id("s").send().await.map(drop).map_err(Into::into)
+            c.delete_vps_backup_schedule().id(id).schedule_id("s").send().await.map(drop)
         }
-        "listVpsActiveJobs" => c.list_vps_active_jobs().id(id).send().await.map(drop).map_err(Into::into),
+        "listVpsActiveJobs" => c.list_vps_active_jobs().id(id).send().await.map(drop),
         "cancelVpsActiveJob" => {
             let body = CancelJobRequest::builder().job_type(CancelJobType::Backup);
-            c.cancel_vps_active_job().id(id).body(body).send().await.map(drop).map_err(Into::into)
+            c.cancel_vps_active_job().id(id).body(body).send().await.map(drop)
         }
         other => panic!("operation {other} has an id in its path but no case here: add one"),
     };

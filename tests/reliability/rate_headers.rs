@@ -3,6 +3,7 @@
 
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use hostup::prelude::*;
 use hostup::{Client, Error, RateLimit};
 
 use crate::support::*;
@@ -21,7 +22,7 @@ fn budget(remaining: u64, reset: &str) -> Reply {
 }
 
 async fn get(client: &Client) -> hostup::Result<()> {
-    guard(client.get_vps().id(VPS_ID).send()).await.map(drop).map_err(Error::from)
+    guard(client.get_vps().id(VPS_ID).send()).await.map(drop)
 }
 
 fn epoch(time: SystemTime) -> u64 {

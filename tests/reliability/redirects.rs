@@ -12,7 +12,7 @@ use crate::support::*;
 
 async fn legacy_details(base: &str) -> hostup::Result<()> {
     let client = client(base);
-    guard(client.get_legacy_vm_details().vmid(10415u64).send()).await.map(drop).map_err(Error::from)
+    guard(client.get_legacy_vm_details().vmid(10415u64).send()).await.map(drop)
 }
 
 #[tokio::test]

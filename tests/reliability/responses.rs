@@ -16,11 +16,10 @@ pub struct Fixture {
 }
 
 /// Decodes `body` as `T` with `serde_json` (what the generated code does) and turns a failure into
-/// `hostup::Error` through the public progenitor error, which runs the crate's diagnosis.
+/// `hostup::Error` through `DecodeError::from_serde`, the crate's diagnosis.
 pub fn direct<T: DeserializeOwned>(body: &[u8]) -> hostup::Result<()> {
     serde_json::from_slice::<T>(body).map(drop).map_err(|e| {
-        let payload = bytes::Bytes::copy_from_slice(body);
-        Error::from(progenitor_client::Error::<ProblemDetails>::InvalidResponsePayload(payload, e))
+        Error::Decode(Box::new(hostup::DecodeError::from_serde(None, Default::default(), body, &e)))
     })
 }
 
@@ -95,42 +94,36 @@ pub async fn call(c: &Client, fixture: &Fixture) -> hostup::Result<()> {
     let operation = fixture.name.split('.').next().unwrap();
     let resources = serde_json::json!({"bandwidthGb": 4096}).as_object().unwrap().clone();
     match operation {
-        "listVps" => c.list_vps().send().await.map(drop).map_err(Into::into),
-        "getVps" => c.get_vps().id(id).send().await.map(drop).map_err(Into::into),
-        "getVpsDetails" => c.get_vps_details().id(id).send().await.map(drop).map_err(Into::into),
-        "getVpsStatus" => c.get_vps_status().id(id).send().await.map(drop).map_err(Into::into),
-        "getVpsUpgradeOptions" => {
-            c.get_vps_upgrade_options().id(id).send().await.map(drop).map_err(Into::into)
-        }
-        "getVpsBillingCycle" => c.get_vps_billing_cycle().id(id).send().await.map(drop).map_err(Into::into),
+        "listVps" => c.list_vps().send().await.map(drop),
+        "getVps" => c.get_vps().id(id).send().await.map(drop),
+        "getVpsDetails" => c.get_vps_details().id(id).send().await.map(drop),
+        "getVpsStatus" => c.get_vps_status().id(id).send().await.map(drop),
+        "getVpsUpgradeOptions" => c.get_vps_upgrade_options().id(id).send().await.map(drop),
+        "getVpsBillingCycle" => c.get_vps_billing_cycle().id(id).send().await.map(drop),
         "changeVpsResources" => {
             let body = ResourceChangeRequest::builder().resources(resources).dry_run(true);
-            c.change_vps_resources().id(id).body(body).send().await.map(drop).map_err(Into::into)
+            c.change_vps_resources().id(id).body(body).send().await.map(drop)
         }
         "upgradeVpsPlan" => {
             let body = PlanChangeRequest::builder().product_slug("vps-sm").dry_run(true);
-            c.upgrade_vps_plan().id(id).body(body).send().await.map(drop).map_err(Into::into)
+            c.upgrade_vps_plan().id(id).body(body).send().await.map(drop)
         }
         "changeVpsBillingCycle" => {
             let body = BillingCycleChangeRequest::builder().billing_cycle(BillingCycleChoice::Annually);
-            c.change_vps_billing_cycle().id(id).body(body).send().await.map(drop).map_err(Into::into)
+            c.change_vps_billing_cycle().id(id).body(body).send().await.map(drop)
         }
-        "renewVps" => {
-            c.renew_vps().id(id).body(RenewRequest::builder()).send().await.map(drop).map_err(Into::into)
-        }
+        "renewVps" => c.renew_vps().id(id).body(RenewRequest::builder()).send().await.map(drop),
         "resizePaygVps" => {
             let body = PaygResizeRequest::builder().cpu_cores(2u64).memory_gb(4u64);
-            c.resize_payg_vps().id(id).body(body).send().await.map(drop).map_err(Into::into)
+            c.resize_payg_vps().id(id).body(body).send().await.map(drop)
         }
-        "restartVps" => c.restart_vps().id(id).send().await.map(drop).map_err(Into::into),
-        "stopVps" => c.stop_vps().id(id).send().await.map(drop).map_err(Into::into),
-        "getJob" => c.get_job().job_id("job_1").send().await.map(drop).map_err(Into::into),
-        "getLegacyVmDetails" => {
-            c.get_legacy_vm_details().vmid(10415u64).send().await.map(drop).map_err(Into::into)
-        }
+        "restartVps" => c.restart_vps().id(id).send().await.map(drop),
+        "stopVps" => c.stop_vps().id(id).send().await.map(drop),
+        "getJob" => c.get_job().job_id("job_1").send().await.map(drop),
+        "getLegacyVmDetails" => c.get_legacy_vm_details().vmid(10415u64).send().await.map(drop),
         "legacyPowerAction" => {
             let body = LegacyPowerRequest::builder().action(LegacyPowerAction::Restart);
-            c.legacy_power_action().vmid(10415u64).body(body).send().await.map(drop).map_err(Into::into)
+            c.legacy_power_action().vmid(10415u64).body(body).send().await.map(drop)
         }
         other => panic!("no call for {other}"),
     }

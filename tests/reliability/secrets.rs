@@ -48,14 +48,14 @@ fn keyed(sandbox: &Sandbox, key: &str, retry: RetryPolicy) -> Client {
 async fn reads(c: &Client, seen: &mut Seen) {
     seen.result(&c.all_vps().await);
     for id in fleet::ALL {
-        seen.result(&c.get_vps_details().id(id).send().await.map_err(Error::from));
-        seen.result(&c.get_vps().id(id).send().await.map_err(Error::from));
-        seen.result(&c.get_vps_status().id(id).send().await.map_err(Error::from));
+        seen.result(&c.get_vps_details().id(id).send().await);
+        seen.result(&c.get_vps().id(id).send().await);
+        seen.result(&c.get_vps_status().id(id).send().await);
     }
     let legacy = c.get_legacy_vm_details().vmid(fleet::LEGACY_VMID).send().await.unwrap().into_inner();
     seen.debug(&legacy);
     seen.debug(&legacy.data.as_ref().map(|d| d.view()));
-    seen.result(&c.get_legacy_vm_details().vmid(999_999u64).send().await.map_err(Error::from));
+    seen.result(&c.get_legacy_vm_details().vmid(999_999u64).send().await);
 }
 
 async fn changes(c: &Client, seen: &mut Seen) {
@@ -71,12 +71,12 @@ async fn changes(c: &Client, seen: &mut Seen) {
     seen.result(&c.resize_cpu_memory(&fixed, 4, 8).await);
     let payg = c.get_vps_details().id(fleet::PAYG_CLOUD).send().await.unwrap().into_inner();
     seen.result(&c.change_billing_cycle(&payg, hostup::types::BillingCycleChoice::Annually, true).await);
-    seen.result(&c.get_vps().id("..").send().await.map_err(Error::from));
+    seen.result(&c.get_vps().id("..").send().await);
 }
 
 async fn power(c: &Client, seen: &mut Seen) {
     seen.result(&c.power(fleet::MONTHLY_SEK, PowerAction::Start).await); // Blocked: running
-    seen.result(&c.start_vps().id(fleet::MONTHLY_SEK).send().await.map_err(Error::from)); // 409
+    seen.result(&c.start_vps().id(fleet::MONTHLY_SEK).send().await); // 409
     let op = c.power(fleet::QUARTERLY_EUR, PowerAction::Start).await.unwrap();
     seen.debug(&op);
     seen.result(&op.wait(c, quick()).await);
@@ -84,37 +84,35 @@ async fn power(c: &Client, seen: &mut Seen) {
 
 async fn faults(sandbox: &Sandbox, c: &Client, seen: &mut Seen) {
     let id = fleet::MONTHLY_SEK;
-    seen.result(
-        &keyed(sandbox, WRONG_KEY, fast_retries()).get_vps().id(id).send().await.map_err(Error::from),
-    );
+    seen.result(&keyed(sandbox, WRONG_KEY, fast_retries()).get_vps().id(id).send().await);
     let reader = keyed(sandbox, &sandbox.key_with_scopes(&["read:vm"]), fast_retries());
-    seen.result(&reader.restart_vps().id(id).send().await.map_err(Error::from));
-    seen.result(&c.get_vps_details().id("vps_01doesnotexist0000000000000").send().await.map_err(Error::from));
+    seen.result(&reader.restart_vps().id(id).send().await);
+    seen.result(&c.get_vps_details().id("vps_01doesnotexist0000000000000").send().await);
     let knobs = sandbox.faults();
     let knobs_on: [fn(&hostup_sandbox::Faults); 3] =
         [|f| f.set_error_rate(1.0), |f| f.set_html_errors(true), |f| f.set_drop_rate(1.0)];
     for set in knobs_on {
         set(knobs);
-        seen.result(&c.get_vps().id("vps_01doesnotexist0000000000000").send().await.map_err(Error::from));
-        seen.result(&c.get_legacy_vm_details().vmid(fleet::LEGACY_VMID).send().await.map_err(Error::from));
+        seen.result(&c.get_vps().id("vps_01doesnotexist0000000000000").send().await);
+        seen.result(&c.get_legacy_vm_details().vmid(fleet::LEGACY_VMID).send().await);
         knobs.clear();
     }
     knobs.set_latency(Duration::from_millis(300));
     let hasty =
         Client::builder().api_key(SANDBOX_KEY).base_url(sandbox.url()).timeout(Duration::from_millis(50));
     let hasty = hasty.retry(RetryPolicy::disabled()).build().unwrap();
-    seen.result(&hasty.get_vps_details().id(id).send().await.map_err(Error::from));
+    seen.result(&hasty.get_vps_details().id(id).send().await);
     knobs.clear();
     // One client spends the budget; a fresh one (which knows no budget) gets the 429, whose wait
     // is past its cap, and then a client-side refusal (the client holds back for the cap, which is
     // past the call's deadline).
     sandbox.set_rate_limit(1, Duration::from_secs(30));
-    seen.result(&c.get_vps_details().id(id).send().await.map_err(Error::from));
+    seen.result(&c.get_vps_details().id(id).send().await);
     let policy =
         fast_retries().with_max_retry_after(Duration::from_secs(5)).with_deadline(Duration::from_secs(1));
     let capped = keyed(sandbox, SANDBOX_KEY, policy);
     for _ in 0..2 {
-        seen.result(&capped.get_vps_details().id(id).send().await.map_err(Error::from));
+        seen.result(&capped.get_vps_details().id(id).send().await);
     }
     sandbox.set_rate_limit(1000, Duration::from_secs(60));
     let with_newline = Client::builder().api_key(format!("{SANDBOX_KEY}\n")).build();

@@ -50,13 +50,10 @@ pub fn impatient(base: &str, timeout: Duration) -> Client {
 }
 
 /// The typed error of a generated call that must fail.
-pub fn error<T: std::fmt::Debug, E>(result: Result<T, progenitor_client::Error<E>>) -> Error
-where
-    Error: From<progenitor_client::Error<E>>,
-{
+pub fn error<T: std::fmt::Debug>(result: hostup::Result<T>) -> Error {
     match result {
         Ok(value) => panic!("expected an error, got {value:?}"),
-        Err(e) => Error::from(e),
+        Err(e) => e,
     }
 }
 

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 /// Runs the generator on the spec at `spec_path`. Unless `check` is set, writes `client.rs`,
-/// `open_enums.rs`, `operations.rs` and `httpmock.rs` into `out_dir`. Returns a summary line.
+/// `open_enums.rs`, `operations.rs`, `gates.rs`, `secrets.rs`, `limits.rs` and `httpmock.rs` into `out_dir`. Returns a summary line.
 pub fn run(spec_path: &Path, out_dir: &Path, check: bool) -> Result<String, Vec<String>> {
     let file = crate::display(spec_path);
     let generated = hostup_codegen::generate(spec_path).map_err(|e| vec![format!("{file}: {e}")])?;
@@ -13,6 +13,9 @@ pub fn run(spec_path: &Path, out_dir: &Path, check: bool) -> Result<String, Vec<
         ("client.rs", &generated.client),
         ("open_enums.rs", &generated.open_enums),
         ("operations.rs", &generated.operations),
+        ("gates.rs", &generated.gates),
+        ("secrets.rs", &generated.secrets),
+        ("limits.rs", &generated.limits),
         ("httpmock.rs", &generated.httpmock),
     ];
     let lines: usize = files.iter().map(|(_, code)| code.lines().count()).sum();

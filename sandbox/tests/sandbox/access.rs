@@ -2,6 +2,7 @@
 
 use std::time::{Duration, SystemTime};
 
+use hostup::prelude::*;
 use hostup::types::{DiskResizeRequest, RenewRequest};
 use hostup::{Error, ErrorCode, RetryPolicy};
 use hostup_sandbox::{Sandbox, fleet};

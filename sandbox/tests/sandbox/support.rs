@@ -36,13 +36,10 @@ pub async fn wait_job(client: &Client, job_id: &str) {
 }
 
 /// The typed error of a failed call.
-pub fn error<T, E>(result: Result<T, progenitor_client::Error<E>>) -> Error
-where
-    Error: From<progenitor_client::Error<E>>,
-{
+pub fn error<T>(result: hostup::Result<T>) -> Error {
     match result {
         Ok(_) => panic!("expected an error"),
-        Err(e) => Error::from(e),
+        Err(e) => e,
     }
 }
 

@@ -104,22 +104,8 @@ async fn every_operation_keeps_ids_in_their_segment() {
         c.delete_vps_backup().id("v").backup_id(id).send().await.map(drop),
         c.restore_vps_backup().id(id).backup_id("b").send().await.map(drop),
         c.restore_vps_backup().id("v").backup_id(id).send().await.map(drop),
-        c.restore_vps_backup_to_payg()
-            .id(id)
-            .backup_id("b")
-            .body(payg())
-            .send()
-            .await
-            .map(drop)
-            .map_err(Into::into),
-        c.restore_vps_backup_to_payg()
-            .id("v")
-            .backup_id(id)
-            .body(payg())
-            .send()
-            .await
-            .map(drop)
-            .map_err(Into::into),
+        c.restore_vps_backup_to_payg().id(id).backup_id("b").body(payg()).send().await.map(drop),
+        c.restore_vps_backup_to_payg().id("v").backup_id(id).body(payg()).send().await.map(drop),
         c.restore_vps_from_other_vps().id(id).body(cross).send().await.map(drop),
         c.list_vps_restore_sources().id(id).send().await.map(drop),
         c.list_vps_backup_schedules().id(id).send().await.map(drop),

@@ -232,14 +232,12 @@ async fn backup_schedule_operations() {
     assert_request(&s, "DELETE", &format!("/api/v2/vps/{V}/backup-schedules/bks_1"), None);
 
     let s = server(502, &fixture("listVpsBackupSchedules.502")).await;
-    let err = hostup::Error::from(
-        client_with(&s.base, hostup::RetryPolicy::disabled())
-            .list_vps_backup_schedules()
-            .id(V)
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let err = client_with(&s.base, hostup::RetryPolicy::disabled())
+        .list_vps_backup_schedules()
+        .id(V)
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(502));
     assert!(err.to_string().contains("missing a schedule row"), "{err}");
 }

@@ -123,14 +123,7 @@ async fn recovery_call(c: &Client, op: &str, id: &str) -> hostup::Result<()> {
         "restoreVpsBackup" => c.restore_vps_backup().id(id).backup_id("b").send().await.map(drop),
         "restoreVpsBackupToPayg" => {
             let body = PaygRestoreRequest::builder();
-            c.restore_vps_backup_to_payg()
-                .id(id)
-                .backup_id("b")
-                .body(body)
-                .send()
-                .await
-                .map(drop)
-                .map_err(Into::into)
+            c.restore_vps_backup_to_payg().id(id).backup_id("b").body(body).send().await.map(drop)
         }
         "restoreVpsFromOtherVps" => {
             let body = CrossVpsRestoreRequest::builder().source_vps_id("vps_a").backup_id("bkp_b");

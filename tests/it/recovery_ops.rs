@@ -273,7 +273,19 @@ async fn active_job_operations_and_a_delete_with_a_body() {
 
 #[test]
 fn the_table_carries_each_documented_scope() {
-    let scopes = |id: &str| operations::find(id).unwrap_or_else(|| panic!("{id}")).scopes.to_vec();
+    let op = |id: &str| operations::OPERATIONS.iter().find(|o| o.id == id).unwrap_or_else(|| panic!("{id}"));
+    let scopes = |id: &str| op(id).scopes.to_vec();
+    // Every mutation here is never sent twice once it may have reached the server.
+    for id in [
+        "createVpsSnapshot",
+        "restoreVpsSnapshot",
+        "restoreVpsBackup",
+        "restoreVpsFromOtherVps",
+        "restoreVpsBackupToPayg",
+        "cancelVpsActiveJob",
+    ] {
+        assert_eq!(op(id).replay_safe, operations::ReplaySafe::Never, "{id}");
+    }
     for id in [
         "listVpsSnapshots",
         "getVpsSnapshotSchedule",

@@ -43,10 +43,8 @@ mod result_ext;
 mod retry;
 mod runtime;
 mod secret;
+mod send;
 mod snapshots;
-#[cfg(feature = "testing")]
-#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
-pub mod testing;
 
 pub use backups::{BackupCadence, BackupPlan, PaygRestore};
 pub use billing::{BillingModel, FleetCost, MonthlyCost, OverdueInvoice, cycle_months};

@@ -40,9 +40,6 @@ mod retry;
 mod runtime;
 mod secret;
 mod send;
-#[cfg(feature = "testing")]
-#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
-pub mod testing;
 
 pub use billing::{BillingModel, FleetCost, MonthlyCost, OverdueInvoice, cycle_months};
 pub use changes::{OptionValue, ResourceChange};

@@ -65,10 +65,10 @@ pub enum Error {
         /// What the server said.
         detail: String,
     },
-    /// An operation did not finish within the wait.
-    #[error("operation {job_id} still {last_status} after {}s", .waited.as_secs())]
+    /// An operation did not finish within the wait (or, for a reboot, was never seen to happen).
+    #[error("{} still {last_status} after {}s", if job_id.is_empty() { "the VPS is".to_string() } else { format!("operation {job_id}") }, .waited.as_secs())]
     WaitTimeout {
-        /// The job id.
+        /// The job id (empty when the server gave none to follow).
         job_id: String,
         /// The last status seen.
         last_status: String,

@@ -165,6 +165,8 @@ async fn a_reboot_never_seen_is_not_reported_done() {
         let (waited, polls) = restart_wait(&accepted, job, &["running"]).await;
         let Err(Error::WaitTimeout { last_status, .. }) = &waited else { panic!("{case}: {waited:?}") };
         assert_eq!(last_status, "powerState running, no reboot seen yet", "{case}");
+        let text = waited.as_ref().unwrap_err().to_string();
+        assert!(text.contains("still powerState running, no reboot seen yet after"), "{case}: {text}");
         assert!(polls > 1, "{case}: the wait kept watching ({polls} polls)");
     }
 }

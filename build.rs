@@ -9,6 +9,11 @@ fn main() {
     println!("cargo:rerun-if-changed={SPEC}");
     println!("cargo:rerun-if-changed=build.rs");
 
+    // For hostup-testing's build.rs (`DEP_HOSTUP_SPEC`): its mocks come from this very spec.
+    let manifest_dir =
+        PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    println!("cargo::metadata=spec={}", manifest_dir.join(SPEC).display());
+
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     let generated = match hostup_codegen::generate(Path::new(SPEC)) {
         Ok(generated) => generated,
@@ -25,7 +30,6 @@ fn main() {
         ("gates.rs", &generated.gates),
         ("secrets.rs", &generated.secrets),
         ("limits.rs", &generated.limits),
-        ("httpmock.rs", &generated.httpmock),
     ] {
         if let Err(e) = std::fs::write(out_dir.join(file), code) {
             println!("cargo::error=cannot write {file}: {e}");

@@ -64,7 +64,8 @@ for mode in static dynamic; do
   [[ "$mode" == dynamic ]] && n=$rounds
   for _ in $(seq 1 "$n"); do
     run vps list
-    run --json vps list
+    run -o json vps list
+    run -o yaml vps list
     run vps show "$id"
   done
   # A priced change (GET options, POST with dryRun) only on the examples: the CLI rightly refuses

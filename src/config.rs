@@ -280,6 +280,19 @@ mod tests {
         assert!(err.to_string().contains("empty"), "{err}");
     }
 
+    /// Issue 12, item 11: a key that is not UTF-8 is reported as such, not as missing. (The only
+    /// test of this crate that sets the variable.)
+    #[cfg(unix)]
+    #[test]
+    fn a_key_that_is_not_utf8_is_named_as_such() {
+        use std::os::unix::ffi::OsStrExt;
+        // SAFETY: no other test of this binary reads or writes the environment.
+        unsafe { std::env::set_var(ENV_API_KEY, std::ffi::OsStr::from_bytes(b"hu_\xff\xfe")) };
+        let err = ClientBuilder::from_env().build().unwrap_err();
+        unsafe { std::env::remove_var(ENV_API_KEY) };
+        assert!(err.to_string().contains("not valid UTF-8"), "{err}");
+    }
+
     #[test]
     fn base_url_rules() {
         assert!(check_base_url("https://cloud.hostup.se", false, "u").is_ok());

@@ -39,9 +39,7 @@ mod result_ext;
 mod retry;
 mod runtime;
 mod secret;
-#[cfg(feature = "testing")]
-#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
-pub mod testing;
+mod send;
 
 pub use billing::{BillingModel, FleetCost, MonthlyCost, OverdueInvoice, cycle_months};
 pub use changes::{OptionValue, ResourceChange};

@@ -119,8 +119,8 @@ impl Quote {
     /// ```
     ///
     /// # Errors
-    /// [`Error::Blocked`] without sending when the quote says it cannot be committed; an
-    /// [`Error::Api`] with [`ErrorCode::ExistingInvoiceBlocking`] on a 409, unless `options` opts
+    /// [`Error::Blocked`](crate::Error::Blocked) without sending when the quote says it cannot be committed; an
+    /// [`Error::Api`](crate::Error::Api) with [`ErrorCode::ExistingInvoiceBlocking`](crate::ErrorCode::ExistingInvoiceBlocking) on a 409, unless `options` opts
     /// in to cancelling the invoice.
     pub async fn commit(&self, client: &Client, options: CommitOptions) -> Result<ResourceChangeResult> {
         if let Some(gate) = self.preview.actions.as_ref().and_then(|a| a.can_commit.as_ref()) {

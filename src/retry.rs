@@ -260,6 +260,16 @@ mod tests {
         assert_eq!(RetryPolicy::disabled().decide(1, &Outcome::NotSent, true), Decision::GiveUp);
     }
 
+    /// Issue 12, item 5: jitter near `Duration::MAX` and setters given it never panic.
+    #[test]
+    fn huge_durations_are_clamped_and_jitter_never_overflows() {
+        let p = RetryPolicy::standard().with_initial_backoff(Duration::MAX).with_max_backoff(Duration::MAX);
+        for retry in [0, 1, 30, u32::MAX] {
+            assert!(p.backoff(retry) <= LONGEST);
+        }
+        assert_eq!(RetryPolicy::standard().with_deadline(Duration::MAX).deadline(), LONGEST);
+    }
+
     #[test]
     fn backoff_stays_under_the_capped_exponential() {
         let p = RetryPolicy::standard()

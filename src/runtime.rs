@@ -3,22 +3,17 @@
 //! tracing).
 
 use std::sync::Arc;
-use std::time::Duration;
 
-use bytes::Bytes;
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
-use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
-use reqwest::{StatusCode, Url};
-use tokio::time::Instant;
+use reqwest::Url;
+use reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue, USER_AGENT};
 use tracing::{Instrument, field};
 
-use crate::clock;
-use crate::error::TransportError;
 use crate::operations::{self, OperationSpec};
 use crate::rate_limit::RateLimit;
 use crate::rate_limit::governor::Governor;
-use crate::response_guard;
-use crate::retry::{Decision, Outcome, RetryBudget, RetryPolicy};
+use crate::retry::{RetryBudget, RetryPolicy};
+use crate::send::{Attempt, respond, send};
 use crate::{Client, Error, Result, Secret};
 
 const X_API_KEY: HeaderName = HeaderName::from_static("x-api-key");
@@ -28,15 +23,15 @@ const API_VERSION: HeaderName = HeaderName::from_static("api-version");
 #[derive(Clone)]
 pub struct Runtime(Arc<Shared>);
 
-struct Shared {
-    api_key: Secret,
+pub(crate) struct Shared {
+    pub(crate) api_key: Secret,
     bearer: HeaderValue,
     legacy_key: HeaderValue,
     user_agent: HeaderValue,
-    retry: RetryPolicy,
-    retry_budget: RetryBudget,
-    governor: Governor,
-    max_body_bytes: usize,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) retry_budget: RetryBudget,
+    pub(crate) governor: Governor,
+    pub(crate) max_body_bytes: usize,
     /// The base URL: every request must go to its origin, under its path.
     base_url: Url,
 }
@@ -182,193 +177,6 @@ fn check_path(base_path: &str, op: &OperationSpec, actual: &str) -> std::result:
     }
 }
 
-/// Whether this request can be sent again without changing anything twice: the operation table
-/// says (`x-hostup-replay-safe` in the spec; GETs always).
-fn replay_safe(op: &OperationSpec, request: &reqwest::Request) -> bool {
-    op.is_replay_safe(request)
-}
-
-/// How one attempt ended.
-enum Attempt {
-    /// The client refused to send or to wait any longer: returned as is.
-    Refused(Error),
-    /// No usable answer (connection failed or broke, body cut off).
-    Failed(reqwest::Error),
-    /// The server answered.
-    Answered {
-        status: StatusCode,
-        headers: HeaderMap,
-        body: Option<Bytes>,
-        url: reqwest::Url,
-        retry_after: Option<Duration>,
-    },
-}
-
-/// Sends a request under the retry policy and the rate-limit budget: [`attempt`] sends once,
-/// [`retry_wait`] decides, and this loop waits or returns.
-async fn send(
-    shared: &Shared,
-    http: &reqwest::Client,
-    request: reqwest::Request,
-    op: &OperationSpec,
-) -> reqwest::Result<reqwest::Response> {
-    let started = Instant::now();
-    let deadline = clock::after(started, shared.retry.deadline());
-    let replay_safe = replay_safe(op, &request);
-    shared.retry_budget.deposit();
-    let span = tracing::Span::current();
-    let mut request = request;
-    for attempt_no in 1u32.. {
-        span.record("attempt", attempt_no);
-        // Keep a copy for the next attempt; a streaming body cannot be copied, so it gets one try.
-        let copy = request.try_clone();
-        let outcome = attempt(shared, http, request, deadline, started, replay_safe).await;
-        if let Attempt::Answered { status, .. } = &outcome {
-            span.record("status", status.as_u16());
-            span.record("elapsed_ms", started.elapsed().as_millis() as u64);
-        }
-        match (retry_wait(shared, attempt_no, &outcome, replay_safe, copy.is_some(), deadline), copy) {
-            (Some(wait), Some(copy)) => {
-                tokio::time::sleep(wait).await;
-                request = copy;
-            }
-            _ => return Ok(respond(shared, outcome, op.legacy_auth, replay_safe)),
-        }
-    }
-    Ok(respond(shared, Attempt::Refused(Error::InvalidRequest("too many attempts".into())), false, false))
-}
-
-/// One attempt: a slot in the budget, the request, the whole body, within the call's deadline.
-async fn attempt(
-    shared: &Shared,
-    http: &reqwest::Client,
-    request: reqwest::Request,
-    deadline: Instant,
-    started: Instant,
-    replay_safe: bool,
-) -> Attempt {
-    let permit = match shared.governor.acquire(deadline).await {
-        Ok(permit) => permit,
-        Err(wait) => return Attempt::Refused(Error::RateLimited(wait)),
-    };
-    let sent = tokio::time::timeout_at(deadline, async {
-        let mut response = http.execute(request).await?;
-        let body = response_guard::read_body(&mut response, shared.max_body_bytes).await;
-        Ok::<_, reqwest::Error>((response, body))
-    });
-    let (mut response, body) = match sent.await {
-        Err(_elapsed) => {
-            tracing::warn!(elapsed_ms = started.elapsed().as_millis() as u64, "call deadline passed");
-            let timeout = TransportError::deadline(started.elapsed(), replay_safe);
-            return Attempt::Refused(Error::Timeout(Box::new(timeout)));
-        }
-        Ok(Err(e)) => return Attempt::Failed(e),
-        Ok(Ok(answer)) => answer,
-    };
-    let status = response.status();
-    // The body is read: the headers are all that is left to keep.
-    let headers = std::mem::take(response.headers_mut());
-    let answer = permit.complete(&headers, status == StatusCode::TOO_MANY_REQUESTS);
-    if let Some(remaining) = answer.reported.and_then(|r| r.remaining) {
-        tracing::Span::current().record("ratelimit_remaining", remaining);
-    }
-    match body {
-        // The connection broke mid-body.
-        Err(e) => Attempt::Failed(e),
-        Ok(body) => Attempt::Answered {
-            status,
-            headers,
-            body,
-            url: response.url().clone(),
-            retry_after: answer.retry_after,
-        },
-    }
-}
-
-/// The wait before the next attempt, or `None` to return this one's outcome.
-fn retry_wait(
-    shared: &Shared,
-    attempt_no: u32,
-    outcome: &Attempt,
-    replay_safe: bool,
-    copy_left: bool,
-    deadline: Instant,
-) -> Option<Duration> {
-    let policy = &shared.retry;
-    let seen = match outcome {
-        Attempt::Refused(_) => return None,
-        Attempt::Failed(e) if e.is_connect() => Outcome::NotSent,
-        Attempt::Failed(_) => Outcome::Failed,
-        Attempt::Answered { status, retry_after, .. } => {
-            Outcome::Status { status: *status, retry_after: *retry_after }
-        }
-    };
-    let wait = match policy.decide(attempt_no, &seen, replay_safe) {
-        Decision::Retry(wait) if copy_left && clock::after(Instant::now(), wait) < deadline => wait,
-        Decision::WaitTooLong(wait) => {
-            tracing::warn!(
-                wait_s = wait.as_secs(),
-                "Retry-After is longer than the policy allows; failing now"
-            );
-            return None;
-        }
-        _ => return None,
-    };
-    if !policy.may_retry(&shared.retry_budget, &seen) {
-        tracing::warn!("retry budget spent; not retrying");
-        return None;
-    }
-    match outcome {
-        Attempt::Failed(e) => {
-            tracing::warn!(error = %e, wait_ms = wait.as_millis() as u64, "request failed; retrying")
-        }
-        _ => tracing::warn!(wait_ms = wait.as_millis() as u64, "retryable status; retrying"),
-    }
-    Some(wait)
-}
-
-/// The response the generated code decodes: the answer, or the error as a fault.
-fn respond(shared: &Shared, outcome: Attempt, legacy: bool, replay_safe: bool) -> reqwest::Response {
-    let error = match outcome {
-        Attempt::Answered { status, headers, body, url, .. } => {
-            if let Some(id) = body.as_deref().filter(|_| !status.is_success()).and_then(request_id_of) {
-                tracing::Span::current().record("request_id", id.as_str());
-            }
-            tracing::debug!(status = status.as_u16(), "response");
-            let key = shared.api_key.expose();
-            let response = response_guard::finish(
-                status,
-                headers,
-                body,
-                shared.max_body_bytes,
-                legacy,
-                key,
-                replay_safe,
-            );
-            return response_guard::into_reqwest(response, Some(url));
-        }
-        Attempt::Refused(error) => error,
-        Attempt::Failed(e) => {
-            let error = Box::new(TransportError::new(e, replay_safe));
-            if error.is_timeout() { Error::Timeout(error) } else { Error::Transport(error) }
-        }
-    };
-    response_guard::into_reqwest(response_guard::fault(HeaderMap::new(), Bytes::new(), error), None)
-}
-
-/// The `requestId` of an error body, for the span (success bodies carry none).
-fn request_id_of(body: &[u8]) -> Option<String> {
-    if body.len() > 64 * 1024 {
-        return None;
-    }
-    #[derive(serde::Deserialize)]
-    struct Probe {
-        #[serde(rename = "requestId")]
-        request_id: Option<String>,
-    }
-    serde_json::from_slice::<Probe>(body).ok()?.request_id
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -383,6 +191,19 @@ mod tests {
             legacy_auth: false,
             scopes: &[],
             replay_safe,
+        }
+    }
+
+    /// Issue 12, item 10: however a client was put together, the key goes only to its origin.
+    #[test]
+    fn requests_to_another_origin_are_refused() {
+        let base = Url::parse("https://cloud.hostup.se/stem").unwrap();
+        assert!(check_origin(&base, &Url::parse("https://cloud.hostup.se:443/stem/api").unwrap()).is_ok());
+        for other in
+            ["http://cloud.hostup.se/stem", "https://evil.example/stem", "https://cloud.hostup.se:8443/"]
+        {
+            let err = check_origin(&base, &Url::parse(other).unwrap()).unwrap_err();
+            assert!(err.contains("refusing to send credentials"), "{other}: {err}");
         }
     }
 

@@ -3,53 +3,16 @@
 //! it serves until SIGINT or SIGTERM, then stops and exits 0.
 
 use std::io::Write;
-use std::time::Duration;
 
-use clap::{Args, Subcommand};
 use hostup_sandbox::{DEFAULT_API_KEY, Sandbox};
 use tokio::net::TcpListener;
 
-use crate::Failure;
+use crate::args::SandboxCommand;
+use crate::failure::Failure;
+use crate::output::progress::Mode;
 
-/// `hostup sandbox ...`
-#[derive(Debug, Subcommand)]
-pub enum SandboxCommand {
-    /// Serve a simulated HostUp API on 127.0.0.1 until interrupted; prints its base URL first.
-    Serve(Serve),
-}
-
-/// How the served sandbox starts.
-#[derive(Debug, Args)]
-pub struct Serve {
-    /// The port on 127.0.0.1 (0: any free port).
-    #[arg(long, default_value_t = 0)]
-    pub port: u16,
-    /// The API key it accepts, with every scope (default: the sandbox's public test key).
-    #[arg(long, value_name = "KEY")]
-    pub api_key: Option<String>,
-    /// The seed of generated ids and fault dice.
-    #[arg(long, value_name = "S")]
-    pub seed: Option<u64>,
-    /// The request budget, as REQUESTS/SECONDS (default 1000/60).
-    #[arg(long, value_name = "N/SECONDS", value_parser = parse_rate_limit)]
-    pub rate_limit: Option<(u64, Duration)>,
-}
-
-/// `100/60` -> 100 requests per 60 seconds.
-pub fn parse_rate_limit(text: &str) -> Result<(u64, Duration), String> {
-    let bad =
-        || format!("expected REQUESTS/SECONDS with whole numbers above 0, such as 100/60, got {text:?}");
-    let (requests, seconds) = text.split_once('/').ok_or_else(bad)?;
-    let requests: u64 = requests.trim().parse().map_err(|_| bad())?;
-    let seconds: u64 = seconds.trim().parse().map_err(|_| bad())?;
-    if requests == 0 || seconds == 0 {
-        return Err(bad());
-    }
-    Ok((requests, Duration::from_secs(seconds)))
-}
-
-/// Runs a sandbox command.
-pub async fn run(command: SandboxCommand) -> Result<(), Failure> {
+/// Runs a sandbox command; `mode` says whether its notes on stderr are wanted (`--quiet`).
+pub async fn run(command: SandboxCommand, mode: Mode) -> Result<(), Failure> {
     let SandboxCommand::Serve(serve) = command;
     let mut config = Sandbox::builder();
     if let Some(key) = &serve.api_key {
@@ -75,10 +38,13 @@ pub async fn run(command: SandboxCommand) -> Result<(), Failure> {
         Some(_) => "the one given with --api-key".to_string(),
         None => DEFAULT_API_KEY.to_string(),
     };
-    eprintln!("hostup sandbox: serving at {}, API key {key}; Ctrl-C or SIGTERM stops it", sandbox.url());
+    mode.note(&format!(
+        "hostup sandbox: serving at {}, API key {key}; Ctrl-C or SIGTERM stops it",
+        sandbox.url()
+    ));
     let signal = stop_signal().await;
     sandbox.shutdown().await;
-    eprintln!("hostup sandbox: {signal} received, stopped");
+    mode.note(&format!("hostup sandbox: {signal} received, stopped"));
     Ok(())
 }
 
@@ -96,17 +62,4 @@ async fn stop_signal() -> &'static str {
     }
     let _ = tokio::signal::ctrl_c().await;
     "SIGINT"
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rate_limits_read_as_requests_per_seconds() {
-        assert_eq!(parse_rate_limit("100/60").unwrap(), (100, Duration::from_secs(60)));
-        for bad in ["100", "0/60", "10/0", "a/1", "1/1.5", ""] {
-            assert!(parse_rate_limit(bad).is_err(), "{bad}");
-        }
-    }
 }

@@ -39,8 +39,6 @@ pub struct Generated {
     pub secrets: String,
     /// `minimum`/`maximum` bounds as constants.
     pub limits: String,
-    /// httpmock helpers (`MockServerExt`) for the generated operations.
-    pub httpmock: String,
 }
 
 /// Reads a YAML or JSON OpenAPI document into a JSON value, with strict 3.0.3 nullable
@@ -69,36 +67,11 @@ pub fn generate_from_value(spec: &Value) -> Result<Generated, String> {
     let limits = limits::collect(spec)?;
     // Replaced schemas have no generated struct to implement `Redact` for.
     let replaced: Vec<String> = enums.iter().map(|e| e.name.clone()).collect();
-    let prepared = rewrite::for_progenitor(spec);
-    let openapi: openapiv3::OpenAPI = serde_json::from_value(prepared.clone())
-        .map_err(|e| format!("the spec is not a valid OpenAPI 3.0 document: {e}"))?;
-
-    let mut settings = GenerationSettings::default();
-    settings
-        .with_interface(InterfaceStyle::Builder)
-        .with_tag(TagStyle::Merged)
-        .with_inner_type(quote::quote!(crate::runtime::Runtime))
-        .with_hooks(progenitor::HooksMode::Expected)
-        .with_derive("PartialEq")
-        .with_replacement(rewrite::SECRET_SCHEMA, SECRET_TYPE, std::iter::empty::<TypeImpl>());
-    for e in &enums {
-        settings.with_replacement(
-            &e.name,
-            format!("{OPEN_ENUM_MODULE}::{}", e.name),
-            [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
-        );
-    }
-
-    let mut generator = Generator::new(&settings);
+    let (mut generator, openapi) = progenitor_for(spec, &enums)?;
     let client =
         generator.generate_tokens(&openapi).map_err(|e| format!("progenitor rejected the spec: {e}"))?;
     let client = wrap::rewrite(client)?;
     operations::check_names(&operations, &client.operation_names)?;
-    let mock_spec: openapiv3::OpenAPI = serde_json::from_value(rewrite::for_mocks(&prepared))
-        .map_err(|e| format!("the spec is not a valid OpenAPI 3.0 document: {e}"))?;
-    let httpmock = generator
-        .httpmock(&mock_spec, "crate")
-        .map_err(|e| format!("progenitor could not generate mocks: {e}"))?;
 
     Ok(Generated {
         client: route_path_encoding(prettyplease::unparse(&client.file))?,
@@ -107,8 +80,49 @@ pub fn generate_from_value(spec: &Value) -> Result<Generated, String> {
         gates: pretty(gates::render(&gates))?,
         secrets: pretty(secrets::render(&secrets, &replaced))?,
         limits: pretty(limits::render(&limits)?)?,
-        httpmock: pretty(httpmock)?,
     })
+}
+
+/// Generates progenitor's httpmock helpers (`MockServerExt` and a `When`/`Then` pair per operation)
+/// for the spec at `path`, for a crate that depends on the client as `crate_path` (`"hostup"`): the
+/// `hostup-testing` crate's build.rs calls it, so httpmock stays out of the library.
+pub fn generate_mocks(path: &Path, crate_path: &str) -> Result<String, String> {
+    let spec = load_spec(path)?;
+    let enums = open_enum::collect(&spec)?;
+    let (mut generator, openapi) = progenitor_for(&spec, &enums)?;
+    // The mocks refer to the types progenitor registers while generating the client.
+    generator.generate_tokens(&openapi).map_err(|e| format!("progenitor rejected the spec: {e}"))?;
+    let mock_spec: openapiv3::OpenAPI =
+        serde_json::from_value(rewrite::for_mocks(&rewrite::for_progenitor(&spec)))
+            .map_err(|e| format!("the spec is not a valid OpenAPI 3.0 document: {e}"))?;
+    let mocks = generator
+        .httpmock(&mock_spec, crate_path)
+        .map_err(|e| format!("progenitor could not generate mocks: {e}"))?;
+    pretty(mocks)
+}
+
+/// progenitor set up for this crate (builder interface, hooks, the secret and open-enum
+/// replacements), and the spec as it should see it.
+fn progenitor_for(spec: &Value, enums: &[OpenEnum]) -> Result<(Generator, openapiv3::OpenAPI), String> {
+    let prepared = rewrite::for_progenitor(spec);
+    let openapi: openapiv3::OpenAPI = serde_json::from_value(prepared)
+        .map_err(|e| format!("the spec is not a valid OpenAPI 3.0 document: {e}"))?;
+    let mut settings = GenerationSettings::default();
+    settings
+        .with_interface(InterfaceStyle::Builder)
+        .with_tag(TagStyle::Merged)
+        .with_inner_type(quote::quote!(crate::runtime::Runtime))
+        .with_hooks(progenitor::HooksMode::Expected)
+        .with_derive("PartialEq")
+        .with_replacement(rewrite::SECRET_SCHEMA, SECRET_TYPE, std::iter::empty::<TypeImpl>());
+    for e in enums {
+        settings.with_replacement(
+            &e.name,
+            format!("{OPEN_ENUM_MODULE}::{}", e.name),
+            [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
+        );
+    }
+    Ok((Generator::new(&settings), openapi))
 }
 
 /// Sends every path parameter through the crate's strict encoder (`crate::path_encoding`), which

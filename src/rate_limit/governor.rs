@@ -336,5 +336,5 @@ impl Drop for Permit<'_> {
 }
 
 #[cfg(test)]
-#[path = "model_tests.rs"]
+#[path = "../../tests/unit/governor_model.rs"]
 mod tests;

@@ -292,6 +292,19 @@ async fn legacy_errors_are_typed() {
     assert_eq!(err.request_id(), Some("2121ae20-bd9d-41e9-aeeb-5dd1dd1a24ba"));
 }
 
+/// Issue 12, item 8: a legacy error's code is answered by `code()`, as an open value.
+#[tokio::test]
+async fn legacy_error_codes_are_answered_by_code() {
+    let body = r#"{"error": "Unauthorized", "message": "Invalid API key", "code": "INVALID_API_KEY"}"#;
+    let server = ScriptServer::start(vec![json(401, body)]).await;
+    let client = client(&server.base);
+    let err = client.get_legacy_vm_details().vmid(7u64).send().await.unwrap_err();
+    assert!(matches!(err, Error::Legacy(_)), "{err:?}");
+    assert!(matches!(err.code(), Some(hostup::ErrorCode::Other(_))), "{err:?}");
+    assert_eq!(err.code().map(hostup::ErrorCode::as_str), Some("INVALID_API_KEY"));
+    assert!(err.to_string().contains("(INVALID_API_KEY)"), "{err}");
+}
+
 #[tokio::test]
 async fn surprising_bodies_still_decode() {
     let mut body = fixture_json("getVpsDetails.200");

@@ -11,6 +11,9 @@ use tokio::net::TcpListener;
 #[path = "../common/wire.rs"]
 mod wire;
 pub use wire::{Seen, read_request};
+#[path = "../common/budget_server.rs"]
+mod budget_server;
+pub use budget_server::{Budget, BudgetServer};
 
 pub const KEY: &str = "hu_test_key_Zx81Qp";
 pub const VPS_ID: &str = "vps_01hxa3b4c5d6e7f8g9h0j1k2m3";

@@ -21,4 +21,5 @@ mod redirects;
 mod responses;
 mod schema_walk;
 mod secrets;
+mod storms;
 mod support;

@@ -3,6 +3,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod man;
+
 const USAGE: &str = "\
 usage: cargo xtask <command> [options]
 
@@ -17,6 +19,8 @@ commands:
               compare documentation pages (markdown or plain text) with the spec; exit 1 on drift,
               2 on a page that is not an endpoint page (--json: drift objects; --coverage: a
               markdown table of field counts; --all: also list the deliberate differences)
+  man         [--out DIR]
+              write the hostup command's manual pages (default target/man)
   help        print this message";
 
 /// Parsed command line.
@@ -37,7 +41,9 @@ const SWITCHES: [&str; 4] = ["--check", "--json", "--coverage", "--all"];
 
 fn parse(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
     let command = args.next().ok_or("no command given")?;
-    if !["check", "fixtures", "generate", "docs-check", "help", "--help", "-h"].contains(&command.as_str()) {
+    if !["check", "fixtures", "generate", "docs-check", "man", "help", "--help", "-h"]
+        .contains(&command.as_str())
+    {
         return Err(format!("unknown command `{command}`"));
     }
     let mut parsed = Args {
@@ -64,6 +70,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
             "check" => &["--spec", "--examples"],
             "fixtures" => &["--check", "--spec", "--examples"],
             "generate" => &["--check", "--spec", "--out"],
+            "man" => &["--out"],
             "docs-check" => &["--json", "--coverage", "--all", "--spec"],
             _ => &[],
         };
@@ -111,6 +118,8 @@ fn main() -> ExitCode {
         "fixtures" => xtask::fixtures::run(&args.spec, &args.examples, args.check),
         "generate" => xtask::generate::run(&args.spec, &args.out, args.check),
         "docs-check" => return docs_check(args),
+        "man" if args.out == xtask::default_generated() => man::run(&man::default_out()),
+        "man" => man::run(&args.out),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

@@ -1,18 +1,20 @@
-//! A kit for testing your code that uses this crate, with no account and no network: httpmock
-//! helpers generated for every operation ([`MockServerExt`]), fixtures that start from the spec's
-//! documented examples ([`vps_details`], [`problem`]), and scenarios that take more than one mock
-//! ([`rate_limited_then_ok`], [`operation_completes`], [`power_action_completes`]).
+//! A kit for testing code that uses the [`hostup`] crate, with no account and no network: httpmock
+//! helpers generated from the same spec as the client, for every operation ([`MockServerExt`]),
+//! fixtures that start from the spec's documented examples ([`vps_details`], [`problem`]), and
+//! scenarios that take more than one mock ([`rate_limited_then_ok`], [`operation_completes`],
+//! [`power_action_completes`]). A crate of its own, so httpmock never enters `hostup`'s
+//! dependencies.
 //!
-//! Enable it in your tests only:
+//! Use it in your tests only:
 //!
 //! ```toml
 //! [dev-dependencies]
-//! hostup = { version = "0.1", features = ["testing"] }
+//! hostup-testing = "0.1"
 //! ```
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")] async fn main() -> hostup::Result<()> {
-//! use hostup::testing::{self, MockServer, MockServerExt};
+//! use hostup_testing::{self as testing, MockServer, MockServerExt};
 //! use hostup::{Action, types::PowerState};
 //!
 //! let server = MockServer::start_async().await;
@@ -27,8 +29,8 @@
 //! assert!(vps.allowed_actions().contains(&Action::Start));
 //! # Ok(()) }
 //! ```
-//!
-//! Requires the `testing` feature.
+
+#![deny(missing_docs)]
 
 mod fixtures;
 mod scenarios;
@@ -42,10 +44,11 @@ pub use scenarios::{
     PowerMocks, Sequence, operation, operation_completes, power_action_completes, rate_limited_then_ok,
 };
 
-use crate::{Client, ClientBuilder, RetryPolicy, WaitOptions};
+use hostup::{Client, ClientBuilder, RetryPolicy, WaitOptions};
 
-/// The httpmock helpers generated from the spec: `server.get_vps_details(|when, then| ..)` with
-/// typed `when` filters (`when.id(..)`) and typed `then` answers (`then.ok(&details)`,
+/// The httpmock helpers generated from the spec (by this crate's build.rs, from the spec the
+/// `hostup` dependency was built from): `server.get_vps_details(|when, then| ..)` with typed `when`
+/// filters (`when.id(..)`) and typed `then` answers (`then.ok(&details)`,
 /// `then.not_found(&problem)`), one pair per operation in [`mock::operations`].
 #[allow(missing_docs, clippy::all, unused_imports)]
 pub mod mock {
@@ -83,7 +86,7 @@ pub fn fast_retries() -> RetryPolicy {
         .with_deadline(Duration::from_secs(10))
 }
 
-/// Wait options that poll every 5 to 20 ms and give up after 10 s, for [`PowerOperation::wait`](crate::PowerOperation::wait) in tests.
+/// Wait options that poll every 5 to 20 ms and give up after 10 s, for [`PowerOperation::wait`](hostup::PowerOperation::wait) in tests.
 pub fn fast_wait() -> WaitOptions {
     WaitOptions::default()
         .with_poll_interval(Duration::from_millis(5), Duration::from_millis(20))

@@ -13,8 +13,8 @@ use serde_json::json;
 
 use super::fixtures::{problem, vps_status};
 use super::mock::MockServerExt;
-use crate::PowerAction;
-use crate::types::{Operation, OperationAccepted, OperationStatus};
+use hostup::PowerAction;
+use hostup::types::{Operation, OperationAccepted, OperationStatus};
 
 /// Two mocks on one route: `first` answers the first requests, `after` the rest.
 pub struct Sequence<'a> {
@@ -63,7 +63,7 @@ fn sequence<'a>(
 ///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")] async fn main() -> hostup::Result<()> {
-/// use hostup::testing::{self, Method, MockServer};
+/// use hostup_testing::{self as testing, Method, MockServer};
 ///
 /// let server = MockServer::start_async().await;
 /// let details = testing::vps_details().id("vps_x").build();
@@ -146,7 +146,7 @@ pub struct PowerMocks<'a> {
 /// Mocks a power action from its 202 to the end: the action route answers 202 with job
 /// `job_<vps_id>`, the job completes on the `polls`-th poll, and the status then reports the
 /// action's target state. Mock `getVpsDetails` yourself ([`vps_details`](super::vps_details)):
-/// [`ClientExt::power`](crate::ClientExt::power) reads the gate there first.
+/// [`ClientExt::power`](hostup::ClientExt::power) reads the gate there first.
 pub fn power_action_completes<'a>(
     server: &'a MockServer,
     vps_id: &str,
@@ -176,6 +176,15 @@ pub fn power_action_completes<'a>(
             when.id(vps_id);
             then.accepted(&accepted);
         }),
+        // An action added to `hostup` later: its route follows the gate (`canX` -> `actions/x`).
+        other => {
+            let verb = other.gate().gate_name().trim_start_matches("can").to_ascii_lowercase();
+            let path = format!("/api/v2/vps/{vps_id}/actions/{verb}");
+            server.mock(|when, then| {
+                when.method(Method::POST).path(path);
+                then.status(202).json_body_obj(&accepted);
+            })
+        }
     };
     let job = operation_completes(server, &job_id, polls);
     let status = vps_status(vps_id, action.target_state());

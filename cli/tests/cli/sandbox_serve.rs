@@ -50,7 +50,7 @@ fn serve_prints_its_url_serves_and_stops_on_sigterm() {
 
     // The CLI itself, pointed at the server.
     let list = Command::new(env!("CARGO_BIN_EXE_hostup"))
-        .args(["--json", "vps", "list"])
+        .args(["-o", "json", "vps", "list"])
         .env("HOSTUP_BASE_URL", &url)
         .env("HOSTUP_API_KEY", "k_test")
         .output()

@@ -1,6 +1,9 @@
 //! The governor against a model server on tokio's paused clock: focused regressions, then a
 //! property test over random interleavings of acquires, answers (absurd and missing values
 //! included), dropped permits, dropped waiters and clock advances.
+//!
+//! Compiled as the unit tests of `src/rate_limit/governor.rs` (which includes this file): they need
+//! the governor's private state, and test code stays out of the library's sources.
 
 use std::future::Future;
 use std::pin::Pin;

@@ -3,16 +3,17 @@
 
 use serde_json::{Value, json};
 
-use crate::Action;
-use crate::types::{BillingCycle, PowerState, ProblemDetails, ServiceStatus, VpsDetails, VpsStatus};
+use hostup::Action;
+use hostup::types::{BillingCycle, PowerState, ProblemDetails, ServiceStatus, VpsDetails, VpsStatus};
 
 /// The documented `getVpsDetails` 200 example (a fixed-cycle VPS XS, monthly in SEK, running).
-pub const DETAILS_FIXTURE: &str = include_str!("../../openapi/examples/getVpsDetails.200.json");
+pub const DETAILS_FIXTURE: &str = include_str!(concat!(env!("OUT_DIR"), "/getVpsDetails.200.json"));
 
 /// A [`VpsDetails`] builder that starts from [`DETAILS_FIXTURE`].
 ///
 /// ```
-/// use hostup::{Action, testing};
+/// use hostup::Action;
+/// use hostup_testing as testing;
 /// use hostup::types::PowerState;
 ///
 /// let vps = testing::vps_details()
@@ -154,7 +155,7 @@ impl VpsDetailsBuilder {
 /// `then.conflict(..)` and the like.
 ///
 /// ```
-/// let body = hostup::testing::problem(404, "vps_not_found", "No VPS vps_x.");
+/// let body = hostup_testing::problem(404, "vps_not_found", "No VPS vps_x.");
 /// assert_eq!(body.request_id.as_deref(), Some("req_test_vps_not_found"));
 /// ```
 pub fn problem(status: u16, code: &str, detail: &str) -> ProblemDetails {

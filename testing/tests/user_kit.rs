@@ -1,10 +1,10 @@
-//! How a user of the crate tests their own code with `hostup::testing`: the two functions below
+//! How a user of the crate tests their own code with `hostup-testing`: the two functions below
 //! stand for "my app", and the tests mock HostUp around them. Only the public API is used.
 
 use hostup::prelude::*;
-use hostup::testing::{self, Method, MockServer, MockServerExt};
 use hostup::types::PowerState;
 use hostup::{Action, Client, PowerAction, Result, WaitOptions};
+use hostup_testing::{self as testing, Method, MockServer, MockServerExt};
 
 const ID: &str = "vps_01hxa3b4c5d6e7f8g9h0j1k2m3";
 

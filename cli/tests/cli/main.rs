@@ -1,0 +1,12 @@
+//! The `hostup` binary as people and scripts run it, against sandboxes started in this process.
+
+mod bulk;
+mod commands;
+mod common;
+mod completion;
+#[cfg(unix)]
+mod confirm;
+mod contexts;
+mod output;
+mod reboot_wait;
+mod sandbox_serve;

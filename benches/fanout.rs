@@ -47,6 +47,8 @@ struct Scenario {
     concurrency: Option<usize>,
     /// Independent clients sharing the budget (the calls are split between them).
     clients: usize,
+    /// Seconds the sandbox's clock (its `Date` and resets) runs ahead of the real one.
+    skew_secs: i64,
 }
 
 struct Outcome {
@@ -87,7 +89,11 @@ async fn bare_call(http: &reqwest::Client, url: &str, key: &str, retry: bool) ->
 }
 
 async fn run(scenario: &Scenario) -> Outcome {
-    let sandbox = Sandbox::builder().rate_limit(scenario.budget, scenario.window).start().await;
+    let sandbox = Sandbox::builder()
+        .rate_limit(scenario.budget, scenario.window)
+        .clock_offset(scenario.skew_secs)
+        .start()
+        .await;
     // The sandbox's first window opens when it starts; the clock starts with it.
     let started = Instant::now();
     // Independent clients (as separate processes would be); clones of one share its budget.
@@ -157,6 +163,27 @@ async fn main() {
             window: Duration::from_secs(1),
             concurrency: None,
             clients: 1,
+            skew_secs: 0,
+        },
+        Scenario {
+            kind: Kind::Hostup,
+            name: "1,000 calls, all launched at once, 200 per 1 s, server clock 1 h ahead",
+            calls: 1000,
+            budget: 200,
+            window: Duration::from_secs(1),
+            concurrency: None,
+            clients: 1,
+            skew_secs: 3600,
+        },
+        Scenario {
+            kind: Kind::Hostup,
+            name: "1,000 calls, all launched at once, 200 per 1 s, server clock 1 h behind",
+            calls: 1000,
+            budget: 200,
+            window: Duration::from_secs(1),
+            concurrency: None,
+            clients: 1,
+            skew_secs: -3600,
         },
         Scenario {
             kind: Kind::Hostup,
@@ -166,6 +193,7 @@ async fn main() {
             window: Duration::from_secs(1),
             concurrency: Some(32),
             clients: 1,
+            skew_secs: 0,
         },
         Scenario {
             kind: Kind::Hostup,
@@ -175,6 +203,7 @@ async fn main() {
             window: Duration::from_millis(500),
             concurrency: Some(32),
             clients: 1,
+            skew_secs: 0,
         },
         Scenario {
             kind: Kind::Hostup,
@@ -184,6 +213,7 @@ async fn main() {
             window: Duration::from_secs(1),
             concurrency: Some(16),
             clients: 2,
+            skew_secs: 0,
         },
         Scenario {
             kind: Kind::Reqwest { retry: false },
@@ -193,6 +223,7 @@ async fn main() {
             window: Duration::from_secs(1),
             concurrency: None,
             clients: 1,
+            skew_secs: 0,
         },
         Scenario {
             kind: Kind::Reqwest { retry: true },
@@ -202,6 +233,7 @@ async fn main() {
             window: Duration::from_secs(1),
             concurrency: None,
             clients: 1,
+            skew_secs: 0,
         },
     ];
     println!("=== fan-out under a rate limit (sandbox on loopback) ===");
@@ -232,5 +264,45 @@ async fn main() {
             outcome.requests.saturating_sub(scenario.calls as u64)
         );
         println!("  calls finished per window: {:?}", outcome.per_window);
+    }
+    storm().await;
+}
+
+/// A sustained 503 storm (every request answers 503): requests sent per call made, with the
+/// client's shared retry budget and without it.
+async fn storm() {
+    println!("\n=== 503 storm (sandbox, every request answers 503) ===");
+    for budgeted in [true, false] {
+        let sandbox = Sandbox::builder().rate_limit(1_000_000, Duration::from_secs(60)).start().await;
+        sandbox.faults().set_error_rate(1.0);
+        let policy = hostup::RetryPolicy::standard()
+            .with_initial_backoff(Duration::from_millis(5))
+            .with_max_backoff(Duration::from_millis(20))
+            .with_retry_budget(budgeted);
+        let client = Client::builder()
+            .api_key(sandbox.api_key())
+            .base_url(sandbox.url())
+            .retry(policy)
+            .build()
+            .unwrap();
+        let calls = 1000;
+        let tasks: Vec<_> = (0..calls)
+            .map(|_| {
+                let client = client.clone();
+                tokio::spawn(
+                    async move { client.get_vps_details().id(fleet::MONTHLY_SEK).send().await.is_ok() },
+                )
+            })
+            .collect();
+        let mut ok = 0;
+        for task in tasks {
+            ok += usize::from(task.await.expect("no call panics"));
+        }
+        let requests = sandbox.stats().requests;
+        println!(
+            "  retry budget {}: {calls} calls, {requests} requests, {:.2} requests per call, {ok} ok",
+            if budgeted { "on " } else { "off" },
+            requests as f64 / calls as f64
+        );
     }
 }

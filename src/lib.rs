@@ -2,6 +2,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 
+mod backups;
 mod billing;
 mod cancel;
 mod catalogue;
@@ -17,6 +18,7 @@ mod diagnose;
 mod error;
 mod follow;
 mod gates;
+mod guarded;
 mod jobs;
 mod legacy;
 mod lifecycle_ext;
@@ -44,6 +46,8 @@ mod power;
 mod quote;
 mod rate_limit;
 mod rebuild;
+mod recovery;
+mod recovery_ext;
 pub mod redact;
 mod response_guard;
 mod result_ext;
@@ -51,7 +55,9 @@ mod retry;
 mod runtime;
 mod secret;
 mod send;
+mod snapshots;
 
+pub use backups::{BackupCadence, BackupPlan, PaygRestore};
 pub use billing::{BillingModel, FleetCost, MonthlyCost, OverdueInvoice, cycle_months};
 pub use cancel::CancelRequest;
 pub use catalogue::ProductCatalogue;
@@ -66,6 +72,7 @@ pub use error::{
 };
 pub use gates::Action;
 pub use generated::{Client, ResponseValue};
+pub use guarded::{GuardFailure, GuardReport, GuardStep, GuardedChange, Rollback, RollbackOffer};
 pub use legacy::{LegacyUsagePoint, LegacyVm};
 pub use lifecycle_ext::LifecycleExt;
 pub use orders::OrderDraft;
@@ -73,15 +80,18 @@ pub use paginate::{MAX_PAGE_SIZE, Page, paginate};
 pub use power::{PowerAction, PowerOperation, WaitOptions, WaitProgress};
 pub use quote::{CommitOptions, Quote};
 pub use rate_limit::RateLimit;
+pub use recovery::{Destructive, JobKind, RecoveryJob};
+pub use recovery_ext::RecoveryExt;
 pub use result_ext::ResultExt;
 pub use retry::RetryPolicy;
 pub use secret::Secret;
+pub use snapshots::{SnapshotScheduleChange, snapshot_interval_stored, snapshot_name};
 
 /// The extension traits, for `use hostup::prelude::*;`: the helpers on [`Client`]
-/// ([`ClientExt`], and [`LifecycleExt`] for creating and ending VPSes) and `.value()` on generated
-/// calls ([`ResultExt`]).
+/// ([`ClientExt`]), the snapshot and backup helpers ([`RecoveryExt`]), the helpers that create and
+/// end VPSes ([`LifecycleExt`]) and `.value()` on generated calls ([`ResultExt`]).
 pub mod prelude {
-    pub use crate::{ClientExt, LifecycleExt, ResultExt};
+    pub use crate::{ClientExt, LifecycleExt, RecoveryExt, ResultExt};
 }
 
 /// The request and response types generated from the spec, and the open enums.

@@ -106,20 +106,24 @@ pub(crate) fn finish(
     }
     // An error body may echo the key back ("key … is invalid"); the errors print those messages.
     let body = if status.is_success() { body } else { scrub(body, api_key) };
-    let check: serde_json::Result<Result<(), Error>> = if status.is_success() {
-        // The typed decode happens once, in the generated code. Here only bodies that are not even
-        // shaped like a JSON document (an HTML page, plain text, nothing, a truncated body) are
-        // parsed, to say exactly what is wrong while the status is still known; a full syntax pass
-        // over every success body cost a third of the decode.
-        if looks_like_a_json_document(&body) {
+    let check: serde_json::Result<Result<(), Error>> =
+        if matches!(status, StatusCode::NO_CONTENT | StatusCode::RESET_CONTENT) {
+            // No body by definition (a synchronous delete): nothing to decode.
             Ok(Ok(()))
+        } else if status.is_success() {
+            // The typed decode happens once, in the generated code. Here only bodies that are not even
+            // shaped like a JSON document (an HTML page, plain text, nothing, a truncated body) are
+            // parsed, to say exactly what is wrong while the status is still known; a full syntax pass
+            // over every success body cost a third of the decode.
+            if looks_like_a_json_document(&body) {
+                Ok(Ok(()))
+            } else {
+                serde_json::from_slice::<serde::de::IgnoredAny>(&body).map(|_| Ok(()))
+            }
         } else {
-            serde_json::from_slice::<serde::de::IgnoredAny>(&body).map(|_| Ok(()))
-        }
-    } else {
-        let error = if legacy { typed::<types::LegacyError> } else { typed::<types::ProblemDetails> };
-        error(&body, status, &headers, replay_safe).map(Err)
-    };
+            let error = if legacy { typed::<types::LegacyError> } else { typed::<types::ProblemDetails> };
+            error(&body, status, &headers, replay_safe).map(Err)
+        };
     match check {
         Ok(Ok(())) => rebuild(status, headers, body, None),
         Ok(Err(error)) => fault(headers, body, error),

@@ -12,6 +12,7 @@ struct Settings {
     drop_rate: f64,
     html_errors: bool,
     clock_offset_secs: i64,
+    failing_jobs: bool,
 }
 
 /// The fault knobs of a running [`Sandbox`](super::Sandbox), from
@@ -90,6 +91,17 @@ impl Faults {
     /// ```
     pub fn set_clock_offset(&self, seconds: i64) {
         self.settings().clock_offset_secs = seconds;
+    }
+
+    /// Makes every snapshot, backup and restore job started from now on end `failed` when it
+    /// would have finished (default off); what it would have changed stays unchanged.
+    pub fn set_failing_jobs(&self, on: bool) {
+        self.settings().failing_jobs = on;
+    }
+
+    /// Whether new recovery jobs fail.
+    pub fn failing_jobs(&self) -> bool {
+        self.settings().failing_jobs
     }
 
     /// Switches every fault off (the clock offset back to 0 as well).

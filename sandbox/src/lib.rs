@@ -50,6 +50,7 @@ mod ids;
 mod limits;
 mod model;
 mod problem;
+mod recovery;
 mod server;
 mod stats;
 mod views;
@@ -196,7 +197,11 @@ impl SandboxConfig {
         let shared = Arc::new(server::Shared {
             keys: auth::Keys::new(self.api_key.expose(), api.scopes()),
             api,
-            state: Mutex::new(State { fleet: fleet::seed(), jobs: Default::default() }),
+            state: Mutex::new({
+                let fleet = fleet::seed();
+                let recovery = recovery::seed(&fleet);
+                State { fleet, jobs: Default::default(), recovery }
+            }),
             ids: ids::Ids::new(self.seed),
             budget: limits::Budget::new(self.rate_limit.0, self.rate_limit.1),
             // Its own stream, so ids handed out never shift the fault dice.

@@ -238,11 +238,14 @@ impl Job {
 pub(crate) struct State {
     pub fleet: Vec<Vps>,
     pub jobs: HashMap<String, Job>,
+    /// Snapshots, backups, their schedules and jobs.
+    pub recovery: crate::recovery::Recovery,
 }
 
 impl State {
     /// Applies the power jobs that have finished by `now`.
     pub fn settle(&mut self, now: Instant) {
+        crate::recovery::settle(&mut self.recovery, &mut self.fleet, now);
         for job in self.jobs.values().filter(|j| j.done_at <= now) {
             let Some(vps) = self.fleet.iter_mut().find(|v| v.id == job.vps_id) else { continue };
             if vps.job.as_deref() != Some(job.id.as_str()) {

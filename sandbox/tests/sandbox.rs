@@ -12,6 +12,8 @@ mod flows;
 mod lifecycle;
 #[path = "sandbox/operations.rs"]
 mod operations;
+#[path = "sandbox/recovery.rs"]
+mod recovery;
 #[path = "sandbox/spec_driven.rs"]
 mod spec_driven;
 #[path = "sandbox/support.rs"]

@@ -9,6 +9,8 @@ mod paths;
 mod payg;
 mod power;
 mod rate_limits;
+mod recovery_helpers;
+mod recovery_ops;
 mod retries;
 mod secrets;
 mod support;

@@ -48,8 +48,10 @@ async fn dot_segments_and_empty_ids_are_refused_before_sending() {
 #[tokio::test]
 async fn every_operation_keeps_ids_in_their_segment() {
     use hostup::types::{
-        BillingCycleChangeRequest, BillingCycleChoice, DiskResizeRequest, PaygResizeRequest,
-        PlanChangeRequest, RenewRequest, ResourceChangeRequest,
+        BackupScheduleRequest, BackupSettingsRequest, BillingCycleChangeRequest, BillingCycleChoice,
+        CancelJobRequest, CancelJobType, CrossVpsRestoreRequest, DiskResizeRequest, PaygResizeRequest,
+        PaygRestoreRequest, PlanChangeRequest, RenewRequest, ResourceChangeRequest, SnapshotCreateRequest,
+        SnapshotScheduleRequest,
     };
     let server = ScriptServer::start(vec![json(200, "{}")]).await;
     let c = client(&server.base);
@@ -59,9 +61,19 @@ async fn every_operation_keeps_ids_in_their_segment() {
     let cycle = BillingCycleChangeRequest::builder().billing_cycle(BillingCycleChoice::Monthly);
     let resize = PaygResizeRequest::builder().cpu_cores(2u64).memory_gb(2u64);
     let disk = DiskResizeRequest::builder().disk_id("vpsdisk_1").size_gb(10u64);
-    let cancel = hostup::types::VpsCancelRequest::builder().reason("Moving");
+    let cancel_vps = hostup::types::VpsCancelRequest::builder().reason("Moving");
     let extend = hostup::types::MaintenanceExtendRequest::builder().deadline_id("mtd_1");
     let rebuild = hostup::types::RebuildRequest::builder().template_id("os_1");
+    let snapshot = SnapshotCreateRequest::builder().name(hostup::snapshot_name("s").unwrap());
+    let schedule = SnapshotScheduleRequest::builder().enabled(true).interval_hours(12.0);
+    let payg = PaygRestoreRequest::builder;
+    let cross = CrossVpsRestoreRequest::builder().source_vps_id("vps_a").backup_id("bkp_b");
+    let backup_schedule: BackupScheduleRequest = serde_json::from_value(
+        serde_json::json!({"frequency": "daily", "hour": 2, "retentionCount": 1, "enabled": true}),
+    )
+    .unwrap();
+    let settings = BackupSettingsRequest::builder().auto_delete_oldest(true);
+    let cancel = CancelJobRequest::builder().job_type(CancelJobType::Backup);
     let results: Vec<hostup::Result<()>> = vec![
         c.get_vps().id(id).send().await.map(drop),
         c.get_vps_details().id(id).send().await.map(drop),
@@ -82,7 +94,7 @@ async fn every_operation_keeps_ids_in_their_segment() {
         c.get_job().job_id(id).send().await.map(drop),
         c.get_cloud_conversion_eligibility().id(id).send().await.map(drop),
         c.convert_vps_to_cloud().id(id).send().await.map(drop),
-        c.cancel_vps().id(id).body(cancel).send().await.map(drop),
+        c.cancel_vps().id(id).body(cancel_vps).send().await.map(drop),
         c.get_vps_cancellation().id(id).send().await.map(drop),
         c.revoke_vps_cancellation().id(id).send().await.map(drop),
         c.get_order().id(id).send().await.map(drop),
@@ -91,13 +103,40 @@ async fn every_operation_keeps_ids_in_their_segment() {
         c.extend_vps_maintenance().id(id).body(extend).send().await.map(drop),
         c.list_vps_templates().id(id).send().await.map(drop),
         c.rebuild_vps().id(id).body(rebuild).send().await.map(drop),
+        c.list_vps_snapshots().id(id).send().await.map(drop),
+        c.create_vps_snapshot().id(id).body(snapshot.clone()).send().await.map(drop),
+        c.delete_vps_snapshot().id(id).snapshot_id("s").send().await.map(drop),
+        c.delete_vps_snapshot().id("v").snapshot_id(id).send().await.map(drop),
+        c.restore_vps_snapshot().id(id).snapshot_id("s").send().await.map(drop),
+        c.restore_vps_snapshot().id("v").snapshot_id(id).send().await.map(drop),
+        c.get_vps_snapshot_schedule().id(id).send().await.map(drop),
+        c.set_vps_snapshot_schedule().id(id).body(schedule).send().await.map(drop),
+        c.delete_vps_snapshot_schedule().id(id).send().await.map(drop),
+        c.list_vps_backups().id(id).send().await.map(drop),
+        c.create_vps_backup().id(id).send().await.map(drop),
+        c.delete_vps_backup().id(id).backup_id("b").send().await.map(drop),
+        c.delete_vps_backup().id("v").backup_id(id).send().await.map(drop),
+        c.restore_vps_backup().id(id).backup_id("b").send().await.map(drop),
+        c.restore_vps_backup().id("v").backup_id(id).send().await.map(drop),
+        c.restore_vps_backup_to_payg().id(id).backup_id("b").body(payg()).send().await.map(drop),
+        c.restore_vps_backup_to_payg().id("v").backup_id(id).body(payg()).send().await.map(drop),
+        c.restore_vps_from_other_vps().id(id).body(cross).send().await.map(drop),
+        c.list_vps_restore_sources().id(id).send().await.map(drop),
+        c.list_vps_backup_schedules().id(id).send().await.map(drop),
+        c.set_vps_backup_schedule().id(id).body(backup_schedule).send().await.map(drop),
+        c.update_vps_backup_settings().id(id).body(settings).send().await.map(drop),
+        c.delete_vps_backup_schedule().id(id).schedule_id("s").send().await.map(drop),
+        c.delete_vps_backup_schedule().id("v").schedule_id(id).send().await.map(drop),
+        c.list_vps_active_jobs().id(id).send().await.map(drop),
+        c.cancel_vps_active_job().id(id).body(cancel).send().await.map(drop),
     ];
     assert_eq!(
         results.len(),
         hostup::operations::OPERATIONS
             .iter()
             .filter(|o| o.path.contains("{id}") || o.path.contains("{jobId}"))
-            .count()
+            .map(|o| o.path.matches('{').count()) // every path parameter is tried once
+            .sum::<usize>()
     );
     for (n, result) in results.into_iter().enumerate() {
         assert!(matches!(result, Err(Error::InvalidRequest(_))), "operation #{n}: {result:?}");

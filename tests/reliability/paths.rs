@@ -115,6 +115,60 @@ async fn call(c: &Client, op: &str, id: &str) -> hostup::Result<()> {
             let body = hostup::types::RebuildRequest::builder().template_id("os_1");
             c.rebuild_vps().id(id).body(body).send().await.map(drop)
         }
+        _ => recovery_call(c, op, id).await,
+    };
+    r
+}
+
+/// The snapshot, backup and job operations (the hostile id goes into `{id}`).
+async fn recovery_call(c: &Client, op: &str, id: &str) -> hostup::Result<()> {
+    use hostup::types::*;
+    let r: hostup::Result<()> = match op {
+        "listVpsSnapshots" => c.list_vps_snapshots().id(id).send().await.map(drop),
+        "createVpsSnapshot" => {
+            let body = SnapshotCreateRequest::builder().name(hostup::snapshot_name("s")?);
+            c.create_vps_snapshot().id(id).body(body).send().await.map(drop)
+        }
+        "deleteVpsSnapshot" => c.delete_vps_snapshot().id(id).snapshot_id("s").send().await.map(drop),
+        "restoreVpsSnapshot" => c.restore_vps_snapshot().id(id).snapshot_id("s").send().await.map(drop),
+        "getVpsSnapshotSchedule" => c.get_vps_snapshot_schedule().id(id).send().await.map(drop),
+        "setVpsSnapshotSchedule" => {
+            let body = SnapshotScheduleRequest::builder().enabled(true).interval_hours(12.0);
+            c.set_vps_snapshot_schedule().id(id).body(body).send().await.map(drop)
+        }
+        "deleteVpsSnapshotSchedule" => c.delete_vps_snapshot_schedule().id(id).send().await.map(drop),
+        "listVpsBackups" => c.list_vps_backups().id(id).send().await.map(drop),
+        "createVpsBackup" => c.create_vps_backup().id(id).send().await.map(drop),
+        "deleteVpsBackup" => c.delete_vps_backup().id(id).backup_id("b").send().await.map(drop),
+        "restoreVpsBackup" => c.restore_vps_backup().id(id).backup_id("b").send().await.map(drop),
+        "restoreVpsBackupToPayg" => {
+            let body = PaygRestoreRequest::builder();
+            c.restore_vps_backup_to_payg().id(id).backup_id("b").body(body).send().await.map(drop)
+        }
+        "restoreVpsFromOtherVps" => {
+            let body = CrossVpsRestoreRequest::builder().source_vps_id("vps_a").backup_id("bkp_b");
+            c.restore_vps_from_other_vps().id(id).body(body).send().await.map(drop)
+        }
+        "listVpsRestoreSources" => c.list_vps_restore_sources().id(id).send().await.map(drop),
+        "listVpsBackupSchedules" => c.list_vps_backup_schedules().id(id).send().await.map(drop),
+        "setVpsBackupSchedule" => {
+            let json =
+                serde_json::json!({"frequency": "daily", "hour": 2, "retentionCount": 1, "enabled": true});
+            let body: BackupScheduleRequest = serde_json::from_value(json).unwrap();
+            c.set_vps_backup_schedule().id(id).body(body).send().await.map(drop)
+        }
+        "updateVpsBackupSettings" => {
+            let body = BackupSettingsRequest::builder().auto_delete_oldest(true);
+            c.update_vps_backup_settings().id(id).body(body).send().await.map(drop)
+        }
+        "deleteVpsBackupSchedule" => {
+            c.delete_vps_backup_schedule().id(id).schedule_id("s").send().await.map(drop)
+        }
+        "listVpsActiveJobs" => c.list_vps_active_jobs().id(id).send().await.map(drop),
+        "cancelVpsActiveJob" => {
+            let body = CancelJobRequest::builder().job_type(CancelJobType::Backup);
+            c.cancel_vps_active_job().id(id).body(body).send().await.map(drop)
+        }
         other => panic!("operation {other} has an id in its path but no case here: add one"),
     };
     r

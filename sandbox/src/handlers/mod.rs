@@ -7,11 +7,14 @@
 //! A new stateful resource (snapshots, keys, disks, ...) is a module with its state in
 //! [`State`](crate::model::State) and its `HANDLERS`, added to [`TABLES`].
 
+mod backups;
 mod billing;
 mod legacy;
 mod power;
 mod read;
+mod recovery_jobs;
 mod resize;
+mod snapshots;
 
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -31,8 +34,16 @@ type Reply = Result<Response, Fail>;
 pub(crate) type Handler = fn(&Shared, &Call<'_>) -> Reply;
 
 /// The stateful operations, per resource.
-const TABLES: [&[(&str, Handler)]; 5] =
-    [read::HANDLERS, power::HANDLERS, billing::HANDLERS, resize::HANDLERS, legacy::HANDLERS];
+const TABLES: [&[(&str, Handler)]; 8] = [
+    read::HANDLERS,
+    power::HANDLERS,
+    billing::HANDLERS,
+    resize::HANDLERS,
+    legacy::HANDLERS,
+    snapshots::HANDLERS,
+    backups::HANDLERS,
+    recovery_jobs::HANDLERS,
+];
 
 /// The component of the path parameter that names a VPS of the fleet.
 const VPS_PARAM: &str = "VpsId";

@@ -90,6 +90,9 @@ fn operation_json(operation: &Operation) -> Value {
 /// `GET /api/jobs/{jobId}`.
 fn job(shared: &Shared, call: &Call<'_>) -> Reply {
     let job_id = call.param("jobId");
+    if let Some(reply) = super::recovery_jobs::poll(shared, job_id) {
+        return reply;
+    }
     let job = shared
         .lock()
         .jobs

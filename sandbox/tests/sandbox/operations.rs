@@ -104,6 +104,8 @@ async fn every_operation_answers_in_the_documented_shape() {
     wait_job(&client, &job_id).await;
 
     crate::lifecycle::exercise(&client).await;
+    // Snapshots, backups, schedules, restores and active jobs.
+    crate::recovery::exercise(&client).await;
 
     let exchanges = sandbox.exchanges();
     let answered: BTreeSet<&str> =

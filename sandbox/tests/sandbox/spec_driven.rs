@@ -6,28 +6,28 @@ use serde_json::{Value, json};
 
 use crate::support::http;
 
-/// The embedded spec plus a snapshot list and a snapshot creation, as a later issue might add them.
-fn spec_with_snapshots() -> Value {
+/// The embedded spec plus a widget list and a widget creation, operations no handler knows.
+fn spec_with_widgets() -> Value {
     let mut spec = hostup_sandbox::embedded_spec();
     let problem = |name: &str| json!({"$ref": format!("#/components/responses/{name}")});
-    spec["paths"]["/api/v2/vps/{id}/snapshots"] = json!({
+    spec["paths"]["/api/v2/vps/{id}/widgets"] = json!({
         "get": {
-            "operationId": "listVpsSnapshots",
+            "operationId": "listVpsWidgets",
             "x-required-scopes": ["read:vm"],
             "parameters": [{"$ref": "#/components/parameters/VpsId"}],
             "responses": {
                 "200": {"description": "Snapshots.", "content": {"application/json": {
-                    "schema": {"$ref": "#/components/schemas/SnapshotList"},
-                    "example": {"vpsId": "vps_01hxa3b4c5d6e7f8g9h0j1k2m3", "snapshots": [{
+                    "schema": {"$ref": "#/components/schemas/WidgetList"},
+                    "example": {"vpsId": "vps_01hxa3b4c5d6e7f8g9h0j1k2m3", "widgets": [{
                         "name": "before-upgrade",
-                        "href": "/api/v2/vps/vps_01hxa3b4c5d6e7f8g9h0j1k2m3/snapshots/before-upgrade"
+                        "href": "/api/v2/vps/vps_01hxa3b4c5d6e7f8g9h0j1k2m3/widgets/before-upgrade"
                     }]}
                 }}},
                 "401": problem("Unauthorized"), "403": problem("Forbidden"), "404": problem("NotFound")
             }
         },
         "post": {
-            "operationId": "createVpsSnapshot",
+            "operationId": "createVpsWidget",
             "x-required-scopes": ["write:vm"],
             "parameters": [{"$ref": "#/components/parameters/VpsId"}],
             "requestBody": {"required": true, "content": {"application/json": {"schema": {
@@ -39,12 +39,12 @@ fn spec_with_snapshots() -> Value {
             "responses": {"202": problem("OperationQueued"), "400": problem("BadRequest"), "404": problem("NotFound")}
         }
     });
-    spec["components"]["schemas"]["SnapshotList"] = json!({
+    spec["components"]["schemas"]["WidgetList"] = json!({
         "type": "object",
-        "required": ["vpsId", "snapshots"],
+        "required": ["vpsId", "widgets"],
         "properties": {
             "vpsId": {"type": "string"},
-            "snapshots": {"type": "array", "items": {"type": "object", "required": ["name"], "properties": {
+            "widgets": {"type": "array", "items": {"type": "object", "required": ["name"], "properties": {
                 "name": {"type": "string"}, "href": {"type": "string"}
             }}}
         }
@@ -60,19 +60,19 @@ async fn send(request: reqwest::RequestBuilder) -> (u16, reqwest::header::Header
 
 #[tokio::test]
 async fn an_operation_added_to_the_spec_is_served_with_no_code() {
-    let spec = spec_with_snapshots();
+    let spec = spec_with_widgets();
     let sandbox = Sandbox::builder().spec(spec.clone()).start().await;
-    let url = |id: &str| format!("{}/api/v2/vps/{id}/snapshots", sandbox.url());
+    let url = |id: &str| format!("{}/api/v2/vps/{id}/widgets", sandbox.url());
     let http = http();
     let key = sandbox.api_key();
 
     let (status, _, body) = send(http.get(url(fleet::MONTHLY_SEK)).bearer_auth(key)).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["vpsId"], fleet::MONTHLY_SEK, "the path's id replaces the example's");
-    let href = format!("/api/v2/vps/{}/snapshots/before-upgrade", fleet::MONTHLY_SEK);
-    assert_eq!(body["snapshots"][0]["href"], href.as_str());
+    let href = format!("/api/v2/vps/{}/widgets/before-upgrade", fleet::MONTHLY_SEK);
+    assert_eq!(body["widgets"][0]["href"], href.as_str());
     let mut validators = hostup_schema::Validators::new(&spec);
-    let violations = validators.validate("/components/schemas/SnapshotList", &body).unwrap();
+    let violations = validators.validate("/components/schemas/WidgetList", &body).unwrap();
     assert!(violations.is_empty(), "{violations:?}");
 
     let (status, _, body) = send(http.get(url("vps_nope")).bearer_auth(key)).await;
@@ -105,10 +105,9 @@ async fn an_operation_added_to_the_spec_is_served_with_no_code() {
 
     // The embedded spec has no such operation: the same request finds no route.
     let plain = Sandbox::start().await;
-    let (status, _, _) = send(
-        http.get(format!("{}/api/v2/vps/{}/snapshots", plain.url(), fleet::MONTHLY_SEK)).bearer_auth(key),
-    )
-    .await;
+    let (status, _, _) =
+        send(http.get(format!("{}/api/v2/vps/{}/widgets", plain.url(), fleet::MONTHLY_SEK)).bearer_auth(key))
+            .await;
     assert_eq!(status, 404);
 }
 

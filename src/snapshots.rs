@@ -1,0 +1,283 @@
+//! Snapshots: short-lived local rollback points. Taking one checks everything the list reports
+//! first (availability, the slot quota, the `canCreate` gate, a free name) and validates the name
+//! with the spec's own rule, so a refusal names its reason before anything is sent. Restoring and
+//! deleting need a [`Destructive`] confirmation. The snapshot schedule is a singleton whose
+//! interval the server floors and clamps; the helper does the same and says so.
+
+use crate::error::ActionBlocked;
+use crate::gates::check_gate;
+use crate::recovery::{JobKind, RecoveryJob};
+use crate::types::{
+    Snapshot, SnapshotCreateRequest, SnapshotList, SnapshotName, SnapshotScheduleRequest,
+    SnapshotScheduleState,
+};
+use crate::{Client, Destructive, Error, Result};
+
+/// How to get more snapshot capacity, for refusals (the docs' advice).
+const MORE_SLOTS: &str = "buy slots through the `snapshotSlots` option (ClientExt::preview_resources with \
+     ResourceChange::new().set(\"snapshotSlots\", n), then Quote::commit) or change plan";
+
+fn blocked(action: &str, reason: String) -> Error {
+    Error::Blocked(Box::new(ActionBlocked {
+        action: action.to_string(),
+        reason: Some(reason),
+        code: None,
+        blockers: Vec::new(),
+    }))
+}
+
+/// Checks a snapshot name against the spec's rule (`SnapshotName`: letters, digits, `_` and
+/// `-`, at most 40 characters) without sending anything.
+///
+/// ```
+/// assert!(hostup::snapshot_name("before-upgrade").is_ok());
+/// let err = hostup::snapshot_name("before upgrade!").unwrap_err();
+/// assert!(err.to_string().contains("name"));
+/// assert!(hostup::snapshot_name(&"x".repeat(41)).is_err());
+/// ```
+///
+/// # Errors
+/// [`Error::InvalidOption`] (key `name`) with the rule the name breaks.
+pub fn snapshot_name(name: &str) -> Result<SnapshotName> {
+    SnapshotName::try_from(name).map_err(|e| Error::InvalidOption {
+        key: "name".into(),
+        reason: format!("snapshot name {name:?} is {e}"),
+    })
+}
+
+impl SnapshotList {
+    /// The snapshot with this name.
+    pub fn find(&self, name: &str) -> Option<&Snapshot> {
+        self.data.iter().find(|s| s.name == name)
+    }
+
+    /// Slots not in use, when the quota is known.
+    pub fn free_slots(&self) -> Option<i64> {
+        let total = self.limits.as_ref()?.total_snapshots?;
+        Some((total - self.data.len() as i64).max(0))
+    }
+
+    /// `Ok` when a new snapshot may be taken: the plan offers snapshots (`available`), the quota
+    /// has a free slot (`limits.totalSnapshots`) and `actions.canCreate` is open. Fields the
+    /// server left out are not held against the call (the server still decides).
+    ///
+    /// ```
+    /// # let json = include_str!("../openapi/examples/listVpsSnapshots.200.json");
+    /// let list: hostup::types::SnapshotList = serde_json::from_str(json).unwrap();
+    /// assert!(list.ensure_can_create().is_ok()); // 1 of 3 slots used
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Blocked`] naming what refused (`available`, `limits.totalSnapshots` or
+    /// `canCreate`), its reason and code, and how to get more slots.
+    pub fn ensure_can_create(&self) -> Result<()> {
+        if self.available == Some(false) {
+            let why = self.reason.clone().unwrap_or_else(|| "the plan includes no snapshots".into());
+            return Err(blocked("available", format!("{why}; {MORE_SLOTS}")));
+        }
+        let total = self.limits.as_ref().and_then(|l| l.total_snapshots);
+        if total == Some(0) {
+            return Err(blocked(
+                "limits.totalSnapshots",
+                format!("the plan has 0 snapshot slots; {MORE_SLOTS}"),
+            ));
+        }
+        if self.free_slots() == Some(0) {
+            let total = total.unwrap_or_default();
+            return Err(blocked(
+                "limits.totalSnapshots",
+                format!("all {total} snapshot slots are in use; delete a snapshot, or {MORE_SLOTS}"),
+            ));
+        }
+        match self.actions.as_ref().and_then(|a| a.can_create.as_ref()) {
+            Some(gate) => check_gate("canCreate", gate),
+            None => Ok(()),
+        }
+    }
+
+    /// `Ok` when `name` is listed and `actions.canRestore` is open (or not reported).
+    ///
+    /// # Errors
+    /// [`Error::Blocked`] for a closed gate, [`Error::InvalidRequest`] for an unknown snapshot.
+    pub fn ensure_can_restore(&self, name: &str) -> Result<()> {
+        if let Some(gate) = self.actions.as_ref().and_then(|a| a.can_restore.as_ref()) {
+            check_gate("canRestore", gate)?;
+        }
+        self.ensure_listed(name)
+    }
+
+    fn ensure_listed(&self, name: &str) -> Result<()> {
+        if self.find(name).is_some() {
+            return Ok(());
+        }
+        let names: Vec<&str> = self.data.iter().map(|s| s.name.as_str()).collect();
+        Err(Error::InvalidRequest(format!("no snapshot named {name:?} (listed: {names:?})")))
+    }
+}
+
+async fn list(client: &Client, vps_id: &str) -> Result<SnapshotList> {
+    Ok(client.list_vps_snapshots().id(vps_id).send().await?.into_inner())
+}
+
+pub(crate) async fn take(
+    client: &Client,
+    vps_id: &str,
+    name: &str,
+    description: Option<&str>,
+) -> Result<RecoveryJob> {
+    let valid = snapshot_name(name)?;
+    let snapshots = list(client, vps_id).await?;
+    snapshots.ensure_can_create()?;
+    if snapshots.find(name).is_some() {
+        return Err(Error::InvalidRequest(format!(
+            "a snapshot named {name:?} already exists on {vps_id}; snapshot names are their ids"
+        )));
+    }
+    let body = SnapshotCreateRequest { name: valid, description: description.map(str::to_string) };
+    let accepted = client.create_vps_snapshot().id(vps_id).body(body).send().await?.into_inner();
+    Ok(RecoveryJob::new(vps_id, JobKind::Snapshot, name, accepted.operation))
+}
+
+pub(crate) async fn restore(
+    client: &Client,
+    vps_id: &str,
+    name: &str,
+    confirm: &Destructive,
+) -> Result<RecoveryJob> {
+    confirm.check(vps_id, "a snapshot restore")?;
+    list(client, vps_id).await?.ensure_can_restore(name)?;
+    // A POST: the runtime never sends it twice once it may have reached the server.
+    let accepted = client.restore_vps_snapshot().id(vps_id).snapshot_id(name).send().await?.into_inner();
+    Ok(RecoveryJob::new(vps_id, JobKind::SnapshotRestore, name, accepted.operation))
+}
+
+pub(crate) async fn delete(
+    client: &Client,
+    vps_id: &str,
+    name: &str,
+    confirm: &Destructive,
+) -> Result<RecoveryJob> {
+    confirm.check(vps_id, "deleting a snapshot")?;
+    list(client, vps_id).await?.ensure_listed(name)?;
+    let accepted = client.delete_vps_snapshot().id(vps_id).snapshot_id(name).send().await?.into_inner();
+    Ok(RecoveryJob::new(vps_id, JobKind::SnapshotDelete, name, accepted.operation))
+}
+
+/// A snapshot schedule that was set: what was asked, what was sent after the server's own
+/// flooring and clamping, and the state the server answered with.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct SnapshotScheduleChange {
+    /// The interval the caller asked for, in hours.
+    pub requested_hours: f64,
+    /// The interval sent: floored and clamped into the spec's bounds, as the server would.
+    pub sent_hours: f64,
+    /// The server's answer.
+    pub state: SnapshotScheduleState,
+}
+
+impl SnapshotScheduleChange {
+    /// A sentence when the interval was changed on the way, else `None`.
+    pub fn note(&self) -> Option<String> {
+        (self.sent_hours != self.requested_hours).then(|| {
+            let (min, max) = interval_bounds();
+            format!(
+                "asked for every {} h; HostUp floors the interval and clamps it into {min} to {max} h, so it is every {} h",
+                self.requested_hours, self.sent_hours
+            )
+        })
+    }
+}
+
+/// The interval bounds of `SnapshotScheduleRequest.intervalHours` in the spec.
+fn interval_bounds() -> (f64, f64) {
+    use crate::limits::{
+        SNAPSHOT_SCHEDULE_REQUEST_INTERVAL_HOURS_MAX, SNAPSHOT_SCHEDULE_REQUEST_INTERVAL_HOURS_MIN,
+    };
+    (SNAPSHOT_SCHEDULE_REQUEST_INTERVAL_HOURS_MIN, SNAPSHOT_SCHEDULE_REQUEST_INTERVAL_HOURS_MAX)
+}
+
+/// What the server stores for an asked interval: floored, then clamped into the spec's bounds.
+///
+/// ```
+/// assert_eq!(hostup::snapshot_interval_stored(12.7), Some(12.0));
+/// assert_eq!(hostup::snapshot_interval_stored(1.0), Some(4.0));
+/// assert_eq!(hostup::snapshot_interval_stored(48.0), Some(24.0));
+/// assert_eq!(hostup::snapshot_interval_stored(f64::NAN), None);
+/// ```
+pub fn snapshot_interval_stored(hours: f64) -> Option<f64> {
+    let (min, max) = interval_bounds();
+    hours.is_finite().then(|| hours.floor().clamp(min, max))
+}
+
+pub(crate) async fn set_schedule(
+    client: &Client,
+    vps_id: &str,
+    hours: f64,
+    enabled: bool,
+) -> Result<SnapshotScheduleChange> {
+    let sent = snapshot_interval_stored(hours).ok_or_else(|| Error::InvalidOption {
+        key: "intervalHours".into(),
+        reason: format!("{hours} is not a number of hours"),
+    })?;
+    let current = client.get_vps_snapshot_schedule().id(vps_id).send().await?.into_inner();
+    if current.available == Some(false) {
+        let why = current.reason.clone().unwrap_or_else(|| "the plan includes no snapshots".into());
+        return Err(blocked("available", format!("{why}; {MORE_SLOTS}")));
+    }
+    if current.limits.as_ref().and_then(|l| l.total_snapshots) == Some(0) {
+        return Err(blocked("limits.totalSnapshots", format!("the plan has 0 snapshot slots; {MORE_SLOTS}")));
+    }
+    if let Some(gate) = current.actions.as_ref().and_then(|a| a.can_enable.as_ref()) {
+        check_gate("canEnable", gate)?;
+    }
+    let body = SnapshotScheduleRequest { enabled, interval_hours: sent };
+    let state = client.set_vps_snapshot_schedule().id(vps_id).body(body).send().await?.into_inner();
+    Ok(SnapshotScheduleChange { requested_hours: hours, sent_hours: sent, state })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn list(value: serde_json::Value) -> SnapshotList {
+        serde_json::from_value(value).unwrap()
+    }
+
+    #[test]
+    fn each_refusal_names_what_refused() {
+        let names = |r: Result<()>| match r {
+            Err(Error::Blocked(b)) => b.action.clone(),
+            other => panic!("{other:?}"),
+        };
+        let none = list(serde_json::json!({"data": [], "available": false, "reason": "Not in plan."}));
+        assert_eq!(names(none.ensure_can_create()), "available");
+        let zero = list(serde_json::json!({"data": [], "limits": {"totalSnapshots": 0}}));
+        assert_eq!(names(zero.ensure_can_create()), "limits.totalSnapshots");
+        let full = list(serde_json::json!({"data": [{"name": "a"}], "limits": {"totalSnapshots": 1}}));
+        let err = full.ensure_can_create().unwrap_err();
+        assert!(err.to_string().contains("snapshotSlots") && err.to_string().contains("in use"), "{err}");
+        let gate = list(serde_json::json!({"data": [], "actions": {"canCreate":
+            {"allowed": false, "reason": "Pending order.", "code": "pending_order"}}}));
+        let err = gate.ensure_can_create().unwrap_err();
+        assert!(err.to_string().contains("canCreate") && err.to_string().contains("pending_order"), "{err}");
+        assert!(list(serde_json::json!({"data": []})).ensure_can_create().is_ok(), "nothing reported");
+    }
+
+    #[test]
+    fn names_follow_the_spec_rule() {
+        for good in ["a", "before-upgrade", "A_1-b", &"x".repeat(40)] {
+            assert!(snapshot_name(good).is_ok(), "{good}");
+        }
+        for bad in ["", "with space", "ä", "a/b", "a.b", &"x".repeat(41)] {
+            assert!(matches!(snapshot_name(bad), Err(Error::InvalidOption { .. })), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_clamped_interval_is_explained() {
+        let state: SnapshotScheduleState = serde_json::from_value(serde_json::json!({})).unwrap();
+        let change = SnapshotScheduleChange { requested_hours: 2.5, sent_hours: 4.0, state };
+        assert!(change.note().unwrap().contains("clamps it into 4 to 24"));
+    }
+}

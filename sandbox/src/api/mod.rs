@@ -88,17 +88,18 @@ impl Api {
         self.operations.iter().flat_map(|op| op.scopes.iter().cloned()).collect()
     }
 
-    /// Matches a request against the templates; literal segments win over parameters.
+    /// Matches a request against the templates; literal segments win over parameters, so the
+    /// resource is the most specific template that fits, and `Allow` lists only its methods.
     pub fn route(&self, method: &Method, path: &str) -> Route<'_> {
         let got: Vec<&str> = path.split('/').collect();
+        let fitting: Vec<(usize, &Operation)> =
+            self.operations.iter().filter_map(|op| fits(&op.segments, &got).map(|n| (n, op))).collect();
+        let most = fitting.iter().map(|(n, _)| *n).max();
         let mut best: Option<(usize, &Operation)> = None;
         let mut allow = Vec::new();
-        for op in &self.operations {
-            let Some(literals) = fits(&op.segments, &got) else { continue };
+        for &(literals, op) in fitting.iter().filter(|(n, _)| Some(*n) == most) {
             if op.method == *method {
-                if best.is_none_or(|(n, _)| literals > n) {
-                    best = Some((literals, op));
-                }
+                best = Some((literals, op));
             } else if !allow.contains(&op.method.as_str()) {
                 allow.push(op.method.as_str());
             }

@@ -2,27 +2,15 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 
-mod backups;
-mod billing;
-mod cancel;
-mod catalogue;
-mod changes;
-mod client_ext;
+mod areas;
 mod clock;
 mod config;
 mod confirm;
-mod convert;
 mod credentials;
-mod deploy;
 mod diagnose;
 mod error;
 mod follow;
 mod gates;
-mod guarded;
-mod jobs;
-mod legacy;
-mod lifecycle_ext;
-mod maintenance;
 #[allow(missing_docs, clippy::all, unused_imports, dead_code)]
 mod generated {
     include!(concat!(env!("OUT_DIR"), "/client.rs"));
@@ -39,15 +27,9 @@ pub mod limits {
 }
 #[doc(hidden)] // the operation table, for the workspace's sandbox and tests; not a stable API
 pub mod operations;
-mod orders;
 mod paginate;
 mod path_encoding;
-mod power;
-mod quote;
 mod rate_limit;
-mod rebuild;
-mod recovery;
-mod recovery_ext;
 pub mod redact;
 mod response_guard;
 mod result_ext;
@@ -55,37 +37,36 @@ mod retry;
 mod runtime;
 mod secret;
 mod send;
-mod snapshots;
 
-pub use backups::{BackupCadence, BackupPlan, PaygRestore};
-pub use billing::{BillingModel, FleetCost, MonthlyCost, OverdueInvoice, cycle_months};
-pub use cancel::CancelRequest;
-pub use catalogue::ProductCatalogue;
-pub use changes::{OptionValue, ResourceChange};
-pub use client_ext::ClientExt;
+pub use areas::backups::{BackupCadence, BackupPlan, PaygRestore};
+pub use areas::billing::{BillingModel, FleetCost, MonthlyCost, OverdueInvoice, cycle_months};
+pub use areas::cancel::CancelRequest;
+pub use areas::catalogue::ProductCatalogue;
+pub use areas::changes::{OptionValue, ResourceChange};
+pub use areas::client_ext::ClientExt;
+pub use areas::deploy::PaygDeploy;
+pub use areas::guarded::{GuardFailure, GuardReport, GuardStep, GuardedChange, Rollback, RollbackOffer};
+pub use areas::legacy::{LegacyUsagePoint, LegacyVm};
+pub use areas::lifecycle_ext::LifecycleExt;
+pub use areas::orders::OrderDraft;
+pub use areas::power::{PowerAction, PowerOperation, WaitOptions, WaitProgress};
+pub use areas::quote::{CommitOptions, Quote};
+pub use areas::recovery::{Destructive, JobKind, RecoveryJob};
+pub use areas::recovery_ext::RecoveryExt;
+pub use areas::snapshots::{SnapshotScheduleChange, snapshot_interval_stored, snapshot_name};
 pub use config::{ClientBuilder, DEFAULT_BASE_URL, DEFAULT_USER_AGENT, ENV_API_KEY, ENV_BASE_URL};
 pub use confirm::Confirmation;
-pub use deploy::PaygDeploy;
 pub use error::{
     ActionBlocked, ApiError, DecodeError, Error, ErrorCode, LegacyApiError, QuotaExceeded, Result,
     TransportError, Unconfirmed,
 };
 pub use gates::Action;
 pub use generated::{Client, ResponseValue};
-pub use guarded::{GuardFailure, GuardReport, GuardStep, GuardedChange, Rollback, RollbackOffer};
-pub use legacy::{LegacyUsagePoint, LegacyVm};
-pub use lifecycle_ext::LifecycleExt;
-pub use orders::OrderDraft;
 pub use paginate::{MAX_PAGE_SIZE, Page, paginate};
-pub use power::{PowerAction, PowerOperation, WaitOptions, WaitProgress};
-pub use quote::{CommitOptions, Quote};
 pub use rate_limit::RateLimit;
-pub use recovery::{Destructive, JobKind, RecoveryJob};
-pub use recovery_ext::RecoveryExt;
 pub use result_ext::ResultExt;
 pub use retry::RetryPolicy;
 pub use secret::Secret;
-pub use snapshots::{SnapshotScheduleChange, snapshot_interval_stored, snapshot_name};
 
 /// The extension traits, for `use hostup::prelude::*;`: the helpers on [`Client`]
 /// ([`ClientExt`]), the snapshot and backup helpers ([`RecoveryExt`]), the helpers that create and

@@ -21,9 +21,9 @@ use crate::{ActionBlocked, Client, Error, Result, WaitOptions};
 ///
 /// ```
 /// # let options: hostup::types::PaygDeploymentOptions =
-/// #     serde_json::from_str(include_str!("../openapi/examples/getPaygDeploymentOptions.200.json")).unwrap();
+/// #     serde_json::from_str(include_str!("../../openapi/examples/getPaygDeploymentOptions.200.json")).unwrap();
 /// # let limits: hostup::types::PaygLimits =
-/// #     serde_json::from_str(include_str!("../openapi/examples/getPaygLimits.200.json")).unwrap();
+/// #     serde_json::from_str(include_str!("../../openapi/examples/getPaygLimits.200.json")).unwrap();
 /// let ok = hostup::PaygDeploy::new("web-01", 2, 4, 80);
 /// assert!(ok.check(&options, &limits).is_ok());
 /// let too_big = hostup::PaygDeploy::new("web-01", 14, 4, 80); // 12 cores remain on the account
@@ -100,13 +100,13 @@ impl PaygDeploy {
         ];
         for (key, value, min, max) in spec {
             if !(min..=max).contains(&value) {
-                return Err(crate::cancel::invalid(
+                return Err(crate::areas::cancel::invalid(
                     key,
                     format!("{value} is outside {min} to {max}, the API's bounds"),
                 ));
             }
         }
-        let name = self.name.parse().map_err(|e| crate::cancel::invalid("name", e))?;
+        let name = self.name.parse().map_err(|e| crate::areas::cancel::invalid("name", e))?;
         ensure_deployable(options)?;
         let region = self.region.clone().unwrap_or_else(|| options.defaults.region_id.clone());
         check_region(options, &region)?;
@@ -141,8 +141,9 @@ impl PaygDeploy {
             name,
             cpu_cores: nonzero(self.cpu_cores)?,
             memory_gb: nonzero(self.memory_gb)?,
-            storage_gb: i64::try_from(self.storage_gb).map_err(|e| crate::cancel::invalid("storageGb", e))?,
-            region: region.parse().map_err(|e| crate::cancel::invalid("region", e))?,
+            storage_gb: i64::try_from(self.storage_gb)
+                .map_err(|e| crate::areas::cancel::invalid("storageGb", e))?,
+            region: region.parse().map_err(|e| crate::areas::cancel::invalid("region", e))?,
         })
     }
 }
@@ -175,17 +176,23 @@ fn check_region(options: &PaygDeploymentOptions, region: &str) -> Result<()> {
     if offered.contains(&region) {
         return Ok(());
     }
-    Err(crate::cancel::invalid("region", format!("{region:?} is not on offer; regions: {offered:?}")))
+    Err(crate::areas::cancel::invalid("region", format!("{region:?} is not on offer; regions: {offered:?}")))
 }
 
 fn check_range(key: &str, value: u64, range: &Option<PaygRange>) -> Result<()> {
     let value = i64::try_from(value).unwrap_or(i64::MAX);
     let (min, max) = range.as_ref().map_or((None, None), |r| (r.min, r.max));
     if let Some(min) = min.filter(|min| value < *min) {
-        return Err(crate::cancel::invalid(key, format!("{value} is below this account's minimum of {min}")));
+        return Err(crate::areas::cancel::invalid(
+            key,
+            format!("{value} is below this account's minimum of {min}"),
+        ));
     }
     if let Some(max) = max.filter(|max| value > *max) {
-        return Err(crate::cancel::invalid(key, format!("{value} is above this account's maximum of {max}")));
+        return Err(crate::areas::cancel::invalid(
+            key,
+            format!("{value} is above this account's maximum of {max}"),
+        ));
     }
     Ok(())
 }
@@ -229,7 +236,7 @@ pub(crate) async fn request_limit(
     requested: u64,
     reason: &str,
 ) -> Result<crate::types::PaygLimitRequestSubmitted> {
-    let reason = reason.parse().map_err(|e| crate::cancel::invalid("reason", e))?;
+    let reason = reason.parse().map_err(|e| crate::areas::cancel::invalid("reason", e))?;
     let limits = client.get_payg_limits().send().await?.into_inner();
     let current = match limit_type {
         PaygLimitType::CpuCores => limits.max.cpu_cores,
@@ -244,7 +251,7 @@ pub(crate) async fn request_limit(
     };
     let current = u64::try_from(current).unwrap_or(0);
     if requested <= current {
-        return Err(crate::cancel::invalid(
+        return Err(crate::areas::cancel::invalid(
             "requestedLimit",
             format!("{requested} is not above the current {limit_type} limit of {current}"),
         ));

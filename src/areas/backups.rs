@@ -4,8 +4,8 @@
 
 use std::num::NonZeroU64;
 
+use crate::areas::recovery::{JobKind, RecoveryJob};
 use crate::gates::check_gate;
-use crate::recovery::{JobKind, RecoveryJob};
 use crate::types::{
     BackupCreateRequest, BackupFrequency, BackupList, BackupScheduleRequest, BackupScheduleResult,
     BackupSettingsRequest, BackupSettingsResult, CrossVpsRestoreRequest, PaygRestoreRequest,
@@ -17,7 +17,7 @@ impl BackupList {
     /// `Ok` when `actions.canCreateBackup` is open.
     ///
     /// ```
-    /// # let json = include_str!("../openapi/examples/listVpsBackups.200.json");
+    /// # let json = include_str!("../../openapi/examples/listVpsBackups.200.json");
     /// let list: hostup::types::BackupList = serde_json::from_str(json).unwrap();
     /// assert!(list.ensure_can_create().is_ok());
     /// ```

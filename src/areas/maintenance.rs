@@ -45,7 +45,7 @@ pub(crate) async fn extend(
     let Some(change) = state.change_with_deadline(deadline_id) else {
         let pending: Vec<&str> =
             state.pending_changes.iter().filter_map(|c| c.deadline.as_ref()).map(|d| d.id.as_str()).collect();
-        return Err(crate::cancel::invalid(
+        return Err(crate::areas::cancel::invalid(
             "deadlineId",
             format!("{vps_id} has no pending deadline {deadline_id}; pending: {pending:?}"),
         ));
@@ -64,7 +64,7 @@ pub(crate) async fn extend(
         })));
     }
     let body = MaintenanceExtendRequest {
-        deadline_id: deadline_id.parse().map_err(|e| crate::cancel::invalid("deadlineId", e))?,
+        deadline_id: deadline_id.parse().map_err(|e| crate::areas::cancel::invalid("deadlineId", e))?,
     };
     Ok(client.extend_vps_maintenance().id(vps_id).body(body).send().await?.into_inner())
 }

@@ -4,9 +4,9 @@
 //! deleting need a [`Destructive`] confirmation. The snapshot schedule is a singleton whose
 //! interval the server floors and clamps; the helper does the same and says so.
 
+use crate::areas::recovery::{JobKind, RecoveryJob};
 use crate::error::ActionBlocked;
 use crate::gates::check_gate;
-use crate::recovery::{JobKind, RecoveryJob};
 use crate::types::{
     Snapshot, SnapshotCreateRequest, SnapshotList, SnapshotName, SnapshotScheduleRequest,
     SnapshotScheduleState,
@@ -62,7 +62,7 @@ impl SnapshotList {
     /// server left out are not held against the call (the server still decides).
     ///
     /// ```
-    /// # let json = include_str!("../openapi/examples/listVpsSnapshots.200.json");
+    /// # let json = include_str!("../../openapi/examples/listVpsSnapshots.200.json");
     /// let list: hostup::types::SnapshotList = serde_json::from_str(json).unwrap();
     /// assert!(list.ensure_can_create().is_ok()); // 1 of 3 slots used
     /// ```

@@ -3,7 +3,7 @@
 
 use tokio::time::Instant;
 
-use crate::jobs::{JobState, job_id_to_poll, job_state};
+use crate::areas::jobs::{JobState, job_id_to_poll, job_state};
 use crate::types::Operation;
 use crate::{Client, Error, Result, WaitOptions, WaitProgress};
 

@@ -72,10 +72,16 @@ impl OrderDraft {
             let key = format!("items[{i}].productSlug");
             let Some(product) = catalogue.get(slug) else {
                 let known: Vec<&str> = catalogue.available().map(|p| p.slug.as_str()).collect();
-                return Err(crate::cancel::invalid(&key, format!("no plan {slug:?}; available: {known:?}")));
+                return Err(crate::areas::cancel::invalid(
+                    &key,
+                    format!("no plan {slug:?}; available: {known:?}"),
+                ));
             };
             if !product.is_available() {
-                return Err(crate::cancel::invalid(&key, format!("plan {slug} is not available to order")));
+                return Err(crate::areas::cancel::invalid(
+                    &key,
+                    format!("plan {slug} is not available to order"),
+                ));
             }
             let wanted = crate::types::BillingCycle::from(cycle.to_string().as_str());
             let offered: Vec<String> = product
@@ -85,7 +91,7 @@ impl OrderDraft {
                 .map(|c| c.to_string())
                 .collect();
             if !product.billing_cycles.is_empty() && !offered.contains(&wanted.to_string()) {
-                return Err(crate::cancel::invalid(
+                return Err(crate::areas::cancel::invalid(
                     &format!("items[{i}].billingCycle"),
                     format!("plan {slug} is sold {offered:?}, not {cycle}"),
                 ));
@@ -100,17 +106,18 @@ impl OrderDraft {
     /// [`Error::InvalidOption`] for an empty draft or a key the spec's bounds refuse.
     pub fn to_body(&self) -> Result<OrderRequest> {
         if self.items.is_empty() {
-            return Err(crate::cancel::invalid("items", "an order needs at least one item"));
+            return Err(crate::areas::cancel::invalid("items", "an order needs at least one item"));
         }
         let items = self
             .items
             .iter()
             .map(|(slug, cycle)| {
-                let slug = slug.parse().map_err(|e| crate::cancel::invalid("items[].productSlug", e))?;
+                let slug =
+                    slug.parse().map_err(|e| crate::areas::cancel::invalid("items[].productSlug", e))?;
                 Ok(OrderItem { product_slug: slug, billing_cycle: Some(*cycle), primary_domain: None })
             })
             .collect::<Result<Vec<_>>>()?;
-        let key = self.attempt_key.parse().map_err(|e| crate::cancel::invalid("attemptKey", e))?;
+        let key = self.attempt_key.parse().map_err(|e| crate::areas::cancel::invalid("attemptKey", e))?;
         Ok(OrderRequest { attempt_key: Some(key), items, client_data: Default::default() })
     }
 }
@@ -120,7 +127,7 @@ impl OrderDraft {
 /// [`Error::Unconfirmed`] with the key to place it again with.
 pub(crate) async fn place(client: &Client, draft: &OrderDraft) -> Result<Order> {
     let body = draft.to_body()?;
-    draft.check(&crate::catalogue::read(client).await?)?;
+    draft.check(&crate::areas::catalogue::read(client).await?)?;
     match client.create_order().body(body).send().await {
         Ok(order) => Ok(order.into_inner()),
         Err(e @ (Error::Transport(_) | Error::Timeout(_))) if e.may_have_reached_server() => {

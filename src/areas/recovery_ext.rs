@@ -3,9 +3,9 @@
 
 use std::future::Future;
 
-use crate::backups::{self, BackupPlan, PaygRestore};
-use crate::recovery::RecoveryJob;
-use crate::snapshots::{self, SnapshotScheduleChange};
+use crate::areas::backups::{self, BackupPlan, PaygRestore};
+use crate::areas::recovery::RecoveryJob;
+use crate::areas::snapshots::{self, SnapshotScheduleChange};
 use crate::types::{
     BackupScheduleResult, BackupSettingsResult, CancelJobRequest, CancelJobResult, CancelJobType,
     PaygRestoreRequest,

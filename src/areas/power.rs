@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use crate::jobs::{JobState, job_id_to_poll, job_state};
+use crate::areas::jobs::{JobState, job_id_to_poll, job_state};
 use crate::types::{Operation, PowerActionRequest, PowerState, VpsStatus};
 use crate::{Action, Client, Error, Result};
 

@@ -7,7 +7,7 @@
 
 use std::future::Future;
 
-use crate::client_ext::sealed::Sealed;
+use crate::areas::client_ext::sealed::Sealed;
 use crate::types::{
     CloudConversionResult, MaintenanceExtendResult, Order, PaygLimitRequestSubmitted, PaygLimitType,
     VpsCancellation, VpsDetails, VpsStatus,
@@ -54,7 +54,7 @@ pub trait LifecycleExt: Sealed {
         request: &PaygDeploy,
         wait: WaitOptions,
     ) -> impl Future<Output = Result<VpsDetails>> + Send {
-        crate::deploy::deploy(self.client(), request, wait)
+        crate::areas::deploy::deploy(self.client(), request, wait)
     }
 
     /// Asks for a higher PAYG quota (`limitType`, the new ceiling, a reason of at least 10
@@ -69,7 +69,7 @@ pub trait LifecycleExt: Sealed {
         requested: u64,
         reason: &str,
     ) -> impl Future<Output = Result<PaygLimitRequestSubmitted>> + Send {
-        crate::deploy::request_limit(self.client(), limit_type, requested, reason)
+        crate::areas::deploy::request_limit(self.client(), limit_type, requested, reason)
     }
 
     /// Checks the draft against the public catalogue and places the order with its attempt key.
@@ -81,13 +81,13 @@ pub trait LifecycleExt: Sealed {
     /// [`Error::Unconfirmed`] with the attempt key when no answer arrived (place it again).
     #[must_use = "futures do nothing unless awaited"]
     fn place_order(&self, draft: &OrderDraft) -> impl Future<Output = Result<Order>> + Send {
-        crate::orders::place(self.client(), draft)
+        crate::areas::orders::place(self.client(), draft)
     }
 
     /// Every plan of the public VPS catalogue (needs no API key).
     #[must_use = "futures do nothing unless awaited"]
     fn product_catalogue(&self) -> impl Future<Output = Result<ProductCatalogue>> + Send {
-        crate::catalogue::read(self.client())
+        crate::areas::catalogue::read(self.client())
     }
 
     /// Reinstalls a VPS from a template (by id or name, from the VPS's template list), after the
@@ -104,7 +104,7 @@ pub trait LifecycleExt: Sealed {
         confirmation: &Confirmation,
         wait: WaitOptions,
     ) -> impl Future<Output = Result<VpsStatus>> + Send {
-        crate::rebuild::rebuild(self.client(), vps_id, template, confirmation, wait)
+        crate::areas::rebuild::rebuild(self.client(), vps_id, template, confirmation, wait)
     }
 
     /// Converts a fixed-cycle VPS to PAYG Cloud billing after the eligibility check.
@@ -114,7 +114,7 @@ pub trait LifecycleExt: Sealed {
     /// a server refusal keeps its status and blockers ([`Error::blocker_reasons`]).
     #[must_use = "futures do nothing unless awaited"]
     fn convert_to_cloud(&self, vps_id: &str) -> impl Future<Output = Result<CloudConversionResult>> + Send {
-        crate::convert::convert(self.client(), vps_id)
+        crate::areas::convert::convert(self.client(), vps_id)
     }
 
     /// Cancels a VPS (after the `canCancel` gate and a [`Confirmation`] for it); when the answer
@@ -133,7 +133,7 @@ pub trait LifecycleExt: Sealed {
         confirmation: &Confirmation,
         wait: WaitOptions,
     ) -> impl Future<Output = Result<VpsCancellation>> + Send {
-        crate::cancel::cancel(self.client(), vps_id, request, confirmation, wait)
+        crate::areas::cancel::cancel(self.client(), vps_id, request, confirmation, wait)
     }
 
     /// Withdraws a cancellation, only when its status says it is revokable.
@@ -142,7 +142,7 @@ pub trait LifecycleExt: Sealed {
     /// [`Error::Blocked`] when there is nothing revokable (`none`, `completed`, ...).
     #[must_use = "futures do nothing unless awaited"]
     fn withdraw_cancellation(&self, vps_id: &str) -> impl Future<Output = Result<VpsCancellation>> + Send {
-        crate::cancel::revoke(self.client(), vps_id)
+        crate::areas::cancel::revoke(self.client(), vps_id)
     }
 
     /// Postpones one maintenance deadline, after the `canExtendMaintenance` gate and only while
@@ -157,7 +157,7 @@ pub trait LifecycleExt: Sealed {
         vps_id: &str,
         deadline_id: &str,
     ) -> impl Future<Output = Result<MaintenanceExtendResult>> + Send {
-        crate::maintenance::extend(self.client(), vps_id, deadline_id)
+        crate::areas::maintenance::extend(self.client(), vps_id, deadline_id)
     }
 }
 

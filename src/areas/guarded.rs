@@ -5,7 +5,8 @@
 
 use std::future::Future;
 
-use crate::{Client, Destructive, Error, Result, WaitOptions, snapshots};
+use crate::areas::snapshots;
+use crate::{Client, Destructive, Error, Result, WaitOptions};
 
 /// One thing a guarded change did, in order.
 #[derive(Clone, Debug, PartialEq)]

@@ -87,7 +87,7 @@ pub trait ClientExt: sealed::Sealed {
         vps_id: &str,
         action: PowerAction,
     ) -> impl Future<Output = Result<PowerOperation>> + Send {
-        crate::power::send(self.client(), vps_id, action)
+        crate::areas::power::send(self.client(), vps_id, action)
     }
 
     /// Every VPS of the account, across pages, `page_size` (1 to 100) at a time. The stream owns a
@@ -132,7 +132,7 @@ pub trait ClientExt: sealed::Sealed {
         vps_id: &str,
         change: &ResourceChange,
     ) -> impl Future<Output = Result<Quote>> + Send {
-        crate::quote::preview(self.client(), vps_id, change)
+        crate::areas::quote::preview(self.client(), vps_id, change)
     }
 
     /// Checks the change against the VPS's configurable options, then previews it.
@@ -145,7 +145,7 @@ pub trait ClientExt: sealed::Sealed {
         vps_id: &str,
         change: &ResourceChange,
     ) -> impl Future<Output = Result<Quote>> + Send {
-        crate::quote::preview_checked(self.client(), vps_id, change)
+        crate::areas::quote::preview_checked(self.client(), vps_id, change)
     }
 
     /// Resizes CPU and memory the way the billing model allows: PAYG services through
@@ -162,7 +162,7 @@ pub trait ClientExt: sealed::Sealed {
         cpu_cores: u64,
         memory_gb: u64,
     ) -> impl Future<Output = Result<PaygResizeResult>> + Send {
-        crate::changes::resize_cpu_memory(self.client(), vps, cpu_cores, memory_gb)
+        crate::areas::changes::resize_cpu_memory(self.client(), vps, cpu_cores, memory_gb)
     }
 
     /// Previews (`dry_run`) or commits a billing-cycle change of a fixed-cycle VPS, after the
@@ -178,7 +178,7 @@ pub trait ClientExt: sealed::Sealed {
         cycle: BillingCycleChoice,
         dry_run: bool,
     ) -> impl Future<Output = Result<BillingCycleChangeResult>> + Send {
-        crate::changes::change_billing_cycle(self.client(), vps, cycle, dry_run)
+        crate::areas::changes::change_billing_cycle(self.client(), vps, cycle, dry_run)
     }
 }
 

@@ -10,7 +10,7 @@ impl TemplateList {
     /// The template with this id, or else with this name (case-insensitive).
     ///
     /// ```
-    /// # let json = include_str!("../openapi/examples/listVpsTemplates.200.json");
+    /// # let json = include_str!("../../openapi/examples/listVpsTemplates.200.json");
     /// let list: hostup::types::TemplateList = serde_json::from_str(json).unwrap();
     /// assert_eq!(list.find("debian 12").unwrap().id, "os_01hxa3b4c5d6e7f8g9h0j1k2m4");
     /// assert!(list.find("Windows").is_none());
@@ -33,7 +33,7 @@ pub(crate) async fn rebuild(
     let templates = client.list_vps_templates().id(vps_id).send().await?.into_inner();
     let Some(chosen) = templates.find(template) else {
         let offered: Vec<String> = templates.data.iter().map(|t| format!("{} ({})", t.id, t.name)).collect();
-        return Err(crate::cancel::invalid(
+        return Err(crate::areas::cancel::invalid(
             "templateId",
             format!("{template:?} is not offered for {vps_id}; offered: {}", offered.join(", ")),
         ));
@@ -41,7 +41,7 @@ pub(crate) async fn rebuild(
     let details = client.get_vps_details().id(vps_id).send().await?.into_inner();
     details.ensure_allowed(Action::Rebuild)?;
     let body = crate::types::RebuildRequest {
-        template_id: chosen.id.parse().map_err(|e| crate::cancel::invalid("templateId", e))?,
+        template_id: chosen.id.parse().map_err(|e| crate::areas::cancel::invalid("templateId", e))?,
     };
     let answer = client.rebuild_vps().id(vps_id).body(body).send().await?.into_inner();
     until_running(client, vps_id, answer.operation.as_ref(), Until::RunningAgain, &wait).await

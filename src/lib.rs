@@ -38,6 +38,7 @@ mod runtime;
 mod secret;
 mod send;
 
+pub use areas::access_ext::AccessExt;
 pub use areas::backups::{BackupCadence, BackupPlan, PaygRestore};
 pub use areas::billing::{BillingModel, FleetCost, MonthlyCost, OverdueInvoice, cycle_months};
 pub use areas::cancel::CancelRequest;
@@ -45,6 +46,7 @@ pub use areas::catalogue::ProductCatalogue;
 pub use areas::changes::{OptionValue, ResourceChange};
 pub use areas::client_ext::ClientExt;
 pub use areas::deploy::PaygDeploy;
+pub use areas::guest::hostname;
 pub use areas::guarded::{GuardFailure, GuardReport, GuardStep, GuardedChange, Rollback, RollbackOffer};
 pub use areas::legacy::{LegacyUsagePoint, LegacyVm};
 pub use areas::lifecycle_ext::LifecycleExt;
@@ -54,6 +56,7 @@ pub use areas::quote::{CommitOptions, Quote};
 pub use areas::recovery::{Destructive, JobKind, RecoveryJob};
 pub use areas::recovery_ext::RecoveryExt;
 pub use areas::snapshots::{SnapshotScheduleChange, snapshot_interval_stored, snapshot_name};
+pub use areas::ssh_keys::{AddedSshKey, SshKeyLine};
 pub use config::{ClientBuilder, DEFAULT_BASE_URL, DEFAULT_USER_AGENT, ENV_API_KEY, ENV_BASE_URL};
 pub use confirm::Confirmation;
 pub use error::{
@@ -70,9 +73,10 @@ pub use secret::Secret;
 
 /// The extension traits, for `use hostup::prelude::*;`: the helpers on [`Client`]
 /// ([`ClientExt`]), the snapshot and backup helpers ([`RecoveryExt`]), the helpers that create and
-/// end VPSes ([`LifecycleExt`]) and `.value()` on generated calls ([`ResultExt`]).
+/// end VPSes ([`LifecycleExt`]), SSH keys, hostname, network and metrics ([`AccessExt`]) and
+/// `.value()` on generated calls ([`ResultExt`]).
 pub mod prelude {
-    pub use crate::{ClientExt, LifecycleExt, RecoveryExt, ResultExt};
+    pub use crate::{AccessExt, ClientExt, LifecycleExt, RecoveryExt, ResultExt};
 }
 
 /// The request and response types generated from the spec, and the open enums.

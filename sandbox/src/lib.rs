@@ -39,6 +39,7 @@
 
 #![deny(missing_docs)]
 
+mod access;
 mod api;
 mod auth;
 mod catalog;
@@ -200,7 +201,8 @@ impl SandboxConfig {
             state: Mutex::new({
                 let fleet = fleet::seed();
                 let recovery = recovery::seed(&fleet);
-                State { fleet, jobs: Default::default(), recovery }
+                let access = access::seed(&fleet, self.seed);
+                State { fleet, jobs: Default::default(), recovery, access }
             }),
             ids: ids::Ids::new(self.seed),
             budget: limits::Budget::new(self.rate_limit.0, self.rate_limit.1),

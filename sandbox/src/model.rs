@@ -240,6 +240,8 @@ pub(crate) struct State {
     pub jobs: HashMap<String, Job>,
     /// Snapshots, backups, their schedules and jobs.
     pub recovery: crate::recovery::Recovery,
+    /// SSH keys, password login, interfaces and addresses.
+    pub access: crate::access::Access,
 }
 
 impl State {

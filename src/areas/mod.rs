@@ -2,6 +2,7 @@
 //! runtime in the parent folder. One file per area or flow; the extension traits that expose them
 //! live here too.
 
+pub(crate) mod access_ext;
 pub(crate) mod backups;
 pub(crate) mod billing;
 pub(crate) mod cancel;
@@ -11,10 +12,12 @@ pub(crate) mod client_ext;
 pub(crate) mod convert;
 pub(crate) mod deploy;
 pub(crate) mod guarded;
+pub(crate) mod guest;
 pub(crate) mod jobs;
 pub(crate) mod legacy;
 pub(crate) mod lifecycle_ext;
 pub(crate) mod maintenance;
+pub(crate) mod network;
 pub(crate) mod orders;
 pub(crate) mod power;
 pub(crate) mod quote;
@@ -22,3 +25,4 @@ pub(crate) mod rebuild;
 pub(crate) mod recovery;
 pub(crate) mod recovery_ext;
 pub(crate) mod snapshots;
+pub(crate) mod ssh_keys;

@@ -7,9 +7,11 @@
 //! A new stateful resource (snapshots, keys, disks, ...) is a module with its state in
 //! [`State`](crate::model::State) and its `HANDLERS`, added to [`TABLES`].
 
+mod access;
 mod backups;
 mod billing;
 mod legacy;
+mod network;
 mod power;
 mod read;
 mod recovery_jobs;
@@ -34,7 +36,7 @@ type Reply = Result<Response, Fail>;
 pub(crate) type Handler = fn(&Shared, &Call<'_>) -> Reply;
 
 /// The stateful operations, per resource.
-const TABLES: [&[(&str, Handler)]; 8] = [
+const TABLES: [&[(&str, Handler)]; 10] = [
     read::HANDLERS,
     power::HANDLERS,
     billing::HANDLERS,
@@ -43,6 +45,8 @@ const TABLES: [&[(&str, Handler)]; 8] = [
     snapshots::HANDLERS,
     backups::HANDLERS,
     recovery_jobs::HANDLERS,
+    access::HANDLERS,
+    network::HANDLERS,
 ];
 
 /// The component of the path parameter that names a VPS of the fleet.

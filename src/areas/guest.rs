@@ -1,0 +1,71 @@
+//! What the platform changes inside the guest: SSH password login (read live through the guest
+//! agent, so read once and never polled) and the hostname (checked against the spec's rule and
+//! the server's own `validationRules` before it is sent).
+
+use crate::error::ActionBlocked;
+use crate::gates::check_gate;
+use crate::types::{Hostname, HostnameChangeRequest, HostnameChangeResult, SshPasswordLoginRequest, SshPasswordLoginResult};
+use crate::{Client, Error, Result};
+
+/// Checks a hostname against the spec's rule (`Hostname`: a fully qualified domain name of at
+/// most 253 characters, labels of 1 to 63 letters, digits and hyphens, no hyphen at either end)
+/// without sending anything.
+///
+/// ```
+/// assert!(hostup::hostname("web-01.example.com").is_ok());
+/// let err = hostup::hostname("-web.example.com").unwrap_err();
+/// assert!(err.to_string().contains("hostname"));
+/// assert!(hostup::hostname(&format!("{}.example.com", "a".repeat(64))).is_err()); // a label over 63
+/// ```
+///
+/// # Errors
+/// [`Error::InvalidOption`] (key `hostname`) with the rule it breaks.
+pub fn hostname(name: &str) -> Result<Hostname> {
+    Hostname::try_from(name).map_err(|e| Error::InvalidOption {
+        key: "hostname".into(),
+        reason: format!("{name:?} is not a valid hostname: {e}"),
+    })
+}
+
+fn not_available(reason: Option<String>) -> Error {
+    let reason = reason.unwrap_or_else(|| "the guest agent could not be asked".into());
+    Error::Blocked(Box::new(ActionBlocked {
+        action: "available".into(),
+        reason: Some(format!("{reason} (install and start qemu-guest-agent in the VPS)")),
+        code: None,
+        blockers: Vec::new(),
+    }))
+}
+
+pub(crate) async fn set_password_login(client: &Client, vps_id: &str, enabled: bool) -> Result<SshPasswordLoginResult> {
+    // One live read of the guest for its gates: the docs ask not to query it more than needed.
+    let state = client.get_vps_ssh_password_login().id(vps_id).send().await?.into_inner();
+    if !state.available {
+        return Err(not_available(state.reason));
+    }
+    match enabled {
+        true => check_gate("canEnable", &state.actions.can_enable)?,
+        false => check_gate("canDisable", &state.actions.can_disable)?,
+    }
+    let body = SshPasswordLoginRequest { enabled };
+    Ok(client.set_vps_ssh_password_login().id(vps_id).body(body).send().await?.into_inner())
+}
+
+pub(crate) async fn set_hostname(client: &Client, vps_id: &str, name: &str) -> Result<HostnameChangeResult> {
+    let hostname = hostname(name)?;
+    let state = client.get_vps_hostname().id(vps_id).send().await?.into_inner();
+    check_gate("canChange", &state.actions.can_change)?;
+    // The server's own rules, when they are stricter than the spec's.
+    let rules = &state.validation_rules;
+    let refuse = |rule: String| Err(Error::InvalidOption { key: "hostname".into(), reason: rule });
+    if i64::try_from(name.chars().count()).unwrap_or(i64::MAX) > rules.max_length_chars {
+        return refuse(format!("{name:?} is longer than the server's {} characters", rules.max_length_chars));
+    }
+    if let Ok(pattern) = regress::Regex::new(&rules.pattern) {
+        if pattern.find(name).is_none() {
+            return refuse(format!("{name:?} breaks the server's rule: {}", rules.pattern_description));
+        }
+    }
+    let body = HostnameChangeRequest { hostname };
+    Ok(client.set_vps_hostname().id(vps_id).body(body).send().await?.into_inner())
+}

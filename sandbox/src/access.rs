@@ -87,7 +87,11 @@ pub(crate) fn seed(fleet: &[Vps], seed: u64) -> Access {
     };
     let keys = vec![
         key("deploy-key", "ops@example.com", None),
-        key("staging-provisioning", "ci@example.com", Some(("The key is used by a pending order.", "pending_order"))),
+        key(
+            "staging-provisioning",
+            "ci@example.com",
+            Some(("The key is used by a pending order.", "pending_order")),
+        ),
     ];
     let mut interfaces = HashMap::new();
     for (n, vps) in fleet.iter().enumerate() {
@@ -103,7 +107,12 @@ pub(crate) fn seed(fleet: &[Vps], seed: u64) -> Access {
         let mut list = vec![public];
         if vps.id == crate::fleet::MONTHLY_SEK {
             let private = address(&ids, "10.10.0.12".into(), false, false, None);
-            list.push(Interface { name: "net1".into(), mac: "52:54:00:ab:cd:12".into(), vlan: Some(100), addresses: vec![private] });
+            list.push(Interface {
+                name: "net1".into(),
+                mac: "52:54:00:ab:cd:12".into(),
+                vlan: Some(100),
+                addresses: vec![private],
+            });
         }
         interfaces.insert(vps.id.clone(), list);
     }
@@ -131,7 +140,10 @@ impl Access {
     pub fn metrics(&self, vps: &Vps, step: Duration, count: u64, now: SystemTime) -> Vec<Value> {
         let step_secs = step.as_secs().max(1);
         let last = now.duration_since(UNIX_EPOCH).unwrap_or_default().as_secs() / step_secs;
-        let vps_hash = vps.id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+        let vps_hash = vps
+            .id
+            .bytes()
+            .fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
         let running = vps.power == PowerState::Running;
         (last + 1 - count..=last)
             .map(|bucket| {

@@ -8,6 +8,8 @@ mod access;
 mod faults;
 #[path = "sandbox/flows.rs"]
 mod flows;
+#[path = "sandbox/keys_network.rs"]
+mod keys_network;
 #[path = "sandbox/lifecycle.rs"]
 mod lifecycle;
 #[path = "sandbox/operations.rs"]

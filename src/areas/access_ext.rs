@@ -63,7 +63,11 @@ pub trait AccessExt: sealed::Sealed {
     /// [`Error::InvalidOption`] for an empty name, [`Error::InvalidRequest`] for a key not on the
     /// account, [`Error::Blocked`] for a closed gate.
     #[must_use = "futures do nothing unless awaited"]
-    fn rename_account_ssh_key(&self, key_id: &str, name: &str) -> impl Future<Output = Result<SshKeyRenamed>> + Send;
+    fn rename_account_ssh_key(
+        &self,
+        key_id: &str,
+        name: &str,
+    ) -> impl Future<Output = Result<SshKeyRenamed>> + Send;
 
     /// Deletes an account key after checking its `actions.canDelete`. VPSes that hold the key
     /// keep it until their keys are reset.
@@ -72,7 +76,11 @@ pub trait AccessExt: sealed::Sealed {
     /// [`Error::InvalidRequest`] for a confirmation naming another key or an unknown key,
     /// [`Error::Blocked`] for a closed gate.
     #[must_use = "futures do nothing unless awaited"]
-    fn delete_account_ssh_key(&self, key_id: &str, confirm: Confirmation) -> impl Future<Output = Result<()>> + Send;
+    fn delete_account_ssh_key(
+        &self,
+        key_id: &str,
+        confirm: Confirmation,
+    ) -> impl Future<Output = Result<()>> + Send;
 
     /// Replaces the keys installed on a VPS with `key_ids` (account keys, `ssh_...`): the keys not
     /// named lose access, and the VPS may restart to apply them (the legacy twin does). Checks
@@ -108,7 +116,11 @@ pub trait AccessExt: sealed::Sealed {
     /// # Errors
     /// [`Error::InvalidOption`] (key `hostname`) naming the rule, [`Error::Blocked`].
     #[must_use = "futures do nothing unless awaited"]
-    fn set_hostname(&self, vps_id: &str, hostname: &str) -> impl Future<Output = Result<HostnameChangeResult>> + Send;
+    fn set_hostname(
+        &self,
+        vps_id: &str,
+        hostname: &str,
+    ) -> impl Future<Output = Result<HostnameChangeResult>> + Send;
 
     /// Sets the PTR record of `ip` (an address or `ip_...` id on the VPS) to `rdns`.
     ///
@@ -116,7 +128,12 @@ pub trait AccessExt: sealed::Sealed {
     /// [`Error::InvalidOption`] (`rdns`, `ip`) for a malformed value, [`Error::InvalidRequest`]
     /// for an address the VPS does not hold.
     #[must_use = "futures do nothing unless awaited"]
-    fn set_reverse_dns(&self, vps_id: &str, ip: &str, rdns: &str) -> impl Future<Output = Result<NetworkChangeResult>> + Send;
+    fn set_reverse_dns(
+        &self,
+        vps_id: &str,
+        ip: &str,
+        rdns: &str,
+    ) -> impl Future<Output = Result<NetworkChangeResult>> + Send;
 
     /// Moves an interface to another address (`change_ip`); the old one is released unless
     /// `reserveOldIp` is true.
@@ -170,7 +187,11 @@ pub trait AccessExt: sealed::Sealed {
     /// # Ok(()) }
     /// ```
     #[must_use = "futures do nothing unless awaited"]
-    fn vps_metrics(&self, vps_id: &str, timeframe: MetricsTimeframe) -> impl Future<Output = Result<VpsMetrics>> + Send;
+    fn vps_metrics(
+        &self,
+        vps_id: &str,
+        timeframe: MetricsTimeframe,
+    ) -> impl Future<Output = Result<VpsMetrics>> + Send;
 }
 
 impl AccessExt for Client {
@@ -182,7 +203,11 @@ impl AccessExt for Client {
         ssh_keys::add(self, name, public_key)
     }
 
-    fn rename_account_ssh_key(&self, key_id: &str, name: &str) -> impl Future<Output = Result<SshKeyRenamed>> + Send {
+    fn rename_account_ssh_key(
+        &self,
+        key_id: &str,
+        name: &str,
+    ) -> impl Future<Output = Result<SshKeyRenamed>> + Send {
         ssh_keys::rename(self, key_id, name)
     }
 
@@ -190,7 +215,12 @@ impl AccessExt for Client {
         ssh_keys::delete(self, key_id, &confirm).await
     }
 
-    async fn replace_vps_ssh_keys(&self, vps_id: &str, key_ids: &[&str], confirm: Destructive) -> Result<OperationAccepted> {
+    async fn replace_vps_ssh_keys(
+        &self,
+        vps_id: &str,
+        key_ids: &[&str],
+        confirm: Destructive,
+    ) -> Result<OperationAccepted> {
         ssh_keys::reset(self, vps_id, key_ids, &confirm).await
     }
 
@@ -202,27 +232,55 @@ impl AccessExt for Client {
         guest::set_password_login(self, vps_id, enabled)
     }
 
-    fn set_hostname(&self, vps_id: &str, hostname: &str) -> impl Future<Output = Result<HostnameChangeResult>> + Send {
+    fn set_hostname(
+        &self,
+        vps_id: &str,
+        hostname: &str,
+    ) -> impl Future<Output = Result<HostnameChangeResult>> + Send {
         guest::set_hostname(self, vps_id, hostname)
     }
 
-    fn set_reverse_dns(&self, vps_id: &str, ip: &str, rdns: &str) -> impl Future<Output = Result<NetworkChangeResult>> + Send {
+    fn set_reverse_dns(
+        &self,
+        vps_id: &str,
+        ip: &str,
+        rdns: &str,
+    ) -> impl Future<Output = Result<NetworkChangeResult>> + Send {
         network::set_reverse_dns(self, vps_id, ip, rdns)
     }
 
-    async fn change_ip(&self, vps_id: &str, change: ChangeIpRequest, confirm: Destructive) -> Result<NetworkChangeResult> {
+    async fn change_ip(
+        &self,
+        vps_id: &str,
+        change: ChangeIpRequest,
+        confirm: Destructive,
+    ) -> Result<NetworkChangeResult> {
         network::change_ip(self, vps_id, change, &confirm).await
     }
 
-    async fn remove_ip(&self, vps_id: &str, change: RemoveIpRequest, confirm: Destructive) -> Result<NetworkChangeResult> {
+    async fn remove_ip(
+        &self,
+        vps_id: &str,
+        change: RemoveIpRequest,
+        confirm: Destructive,
+    ) -> Result<NetworkChangeResult> {
         network::remove_ip(self, vps_id, change, &confirm).await
     }
 
-    async fn delete_interface(&self, vps_id: &str, interface: &str, confirm: Destructive) -> Result<NetworkChangeResult> {
+    async fn delete_interface(
+        &self,
+        vps_id: &str,
+        interface: &str,
+        confirm: Destructive,
+    ) -> Result<NetworkChangeResult> {
         network::delete_interface(self, vps_id, interface, &confirm).await
     }
 
-    fn vps_metrics(&self, vps_id: &str, timeframe: MetricsTimeframe) -> impl Future<Output = Result<VpsMetrics>> + Send {
+    fn vps_metrics(
+        &self,
+        vps_id: &str,
+        timeframe: MetricsTimeframe,
+    ) -> impl Future<Output = Result<VpsMetrics>> + Send {
         network::metrics(self, vps_id, timeframe)
     }
 }

@@ -4,7 +4,9 @@
 
 use crate::error::ActionBlocked;
 use crate::gates::check_gate;
-use crate::types::{Hostname, HostnameChangeRequest, HostnameChangeResult, SshPasswordLoginRequest, SshPasswordLoginResult};
+use crate::types::{
+    Hostname, HostnameChangeRequest, HostnameChangeResult, SshPasswordLoginRequest, SshPasswordLoginResult,
+};
 use crate::{Client, Error, Result};
 
 /// Checks a hostname against the spec's rule (`Hostname`: a fully qualified domain name of at
@@ -37,7 +39,11 @@ fn not_available(reason: Option<String>) -> Error {
     }))
 }
 
-pub(crate) async fn set_password_login(client: &Client, vps_id: &str, enabled: bool) -> Result<SshPasswordLoginResult> {
+pub(crate) async fn set_password_login(
+    client: &Client,
+    vps_id: &str,
+    enabled: bool,
+) -> Result<SshPasswordLoginResult> {
     // One live read of the guest for its gates: the docs ask not to query it more than needed.
     let state = client.get_vps_ssh_password_login().id(vps_id).send().await?.into_inner();
     if !state.available {

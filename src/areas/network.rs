@@ -7,8 +7,8 @@
 use crate::areas::recovery::Destructive;
 use crate::types::{
     ChangeIpRequest, DeleteInterfaceRequest, DeleteInterfaceRequestAction, IpAddress, MetricsTimeframe,
-    NetworkChangeRequest, NetworkChangeResult, NetworkState, RemoveIpRequest, ReverseDnsName, UpdateRdnsRequest,
-    UpdateRdnsRequestAction, VpsMetrics,
+    NetworkChangeRequest, NetworkChangeResult, NetworkState, RemoveIpRequest, ReverseDnsName,
+    UpdateRdnsRequest, UpdateRdnsRequestAction, VpsMetrics,
 };
 use crate::{Client, Error, Result};
 
@@ -43,7 +43,9 @@ impl NetworkState {
     fn ensure_interface(&self, name: &str, refuse_primary: bool) -> Result<()> {
         let Some(interface) = self.interfaces.iter().find(|i| i.id.as_deref() == Some(name)) else {
             let names: Vec<&str> = self.interfaces.iter().filter_map(|i| i.id.as_deref()).collect();
-            return Err(Error::InvalidRequest(format!("interfaceName: no interface {name:?} (it has {names:?})")));
+            return Err(Error::InvalidRequest(format!(
+                "interfaceName: no interface {name:?} (it has {names:?})"
+            )));
         };
         if refuse_primary && interface.ip.iter().any(|a| a.main == Some(true)) {
             return Err(Error::InvalidRequest(format!(
@@ -58,16 +60,33 @@ async fn state(client: &Client, vps_id: &str) -> Result<NetworkState> {
     Ok(client.get_vps_network().id(vps_id).send().await?.into_inner())
 }
 
-async fn send(client: &Client, vps_id: &str, body: impl Into<NetworkChangeRequest>) -> Result<NetworkChangeResult> {
+async fn send(
+    client: &Client,
+    vps_id: &str,
+    body: impl Into<NetworkChangeRequest>,
+) -> Result<NetworkChangeResult> {
     Ok(client.change_vps_network().id(vps_id).body(body.into()).send().await?.into_inner())
 }
 
-pub(crate) async fn set_reverse_dns(client: &Client, vps_id: &str, ip: &str, rdns: &str) -> Result<NetworkChangeResult> {
-    let rdns = ReverseDnsName::try_from(rdns)
-        .map_err(|e| Error::InvalidOption { key: "rdns".into(), reason: format!("{rdns:?} is not a domain name: {e}") })?;
-    let ip_field = ip.try_into().map_err(|e| Error::InvalidOption { key: "ip".into(), reason: format!("{e}") })?;
+pub(crate) async fn set_reverse_dns(
+    client: &Client,
+    vps_id: &str,
+    ip: &str,
+    rdns: &str,
+) -> Result<NetworkChangeResult> {
+    let rdns = ReverseDnsName::try_from(rdns).map_err(|e| Error::InvalidOption {
+        key: "rdns".into(),
+        reason: format!("{rdns:?} is not a domain name: {e}"),
+    })?;
+    let ip_field =
+        ip.try_into().map_err(|e| Error::InvalidOption { key: "ip".into(), reason: format!("{e}") })?;
     state(client, vps_id).await?.ensure_address("ip", ip)?;
-    send(client, vps_id, UpdateRdnsRequest { action: UpdateRdnsRequestAction::UpdateRdns, ip: ip_field, rdns }).await
+    send(
+        client,
+        vps_id,
+        UpdateRdnsRequest { action: UpdateRdnsRequestAction::UpdateRdns, ip: ip_field, rdns },
+    )
+    .await
 }
 
 pub(crate) async fn change_ip(
@@ -78,7 +97,9 @@ pub(crate) async fn change_ip(
 ) -> Result<NetworkChangeResult> {
     confirm.check(vps_id, "change_ip (the old address is released unless reserveOldIp is true)")?;
     if change.ip_id.is_none() && change.ip_address.is_none() {
-        return Err(Error::InvalidRequest("change_ip needs ipId or ipAddress: the address to move to".into()));
+        return Err(Error::InvalidRequest(
+            "change_ip needs ipId or ipAddress: the address to move to".into(),
+        ));
     }
     if let Some(name) = &change.interface_name {
         state(client, vps_id).await?.ensure_interface(name, false)?;
@@ -112,14 +133,23 @@ pub(crate) async fn delete_interface(
     confirm: &Destructive,
 ) -> Result<NetworkChangeResult> {
     confirm.check(vps_id, "delete_interface (its addresses go with it)")?;
-    let interface_name =
-        interface.try_into().map_err(|e| Error::InvalidOption { key: "interfaceName".into(), reason: format!("{e}") })?;
+    let interface_name = interface
+        .try_into()
+        .map_err(|e| Error::InvalidOption { key: "interfaceName".into(), reason: format!("{e}") })?;
     state(client, vps_id).await?.ensure_interface(interface, true)?;
-    send(client, vps_id, DeleteInterfaceRequest { action: DeleteInterfaceRequestAction::DeleteInterface, interface_name })
-        .await
+    send(
+        client,
+        vps_id,
+        DeleteInterfaceRequest { action: DeleteInterfaceRequestAction::DeleteInterface, interface_name },
+    )
+    .await
 }
 
-pub(crate) async fn metrics(client: &Client, vps_id: &str, timeframe: MetricsTimeframe) -> Result<VpsMetrics> {
+pub(crate) async fn metrics(
+    client: &Client,
+    vps_id: &str,
+    timeframe: MetricsTimeframe,
+) -> Result<VpsMetrics> {
     let mut metrics = client.get_vps_metrics().id(vps_id).timeframe(timeframe).send().await?.into_inner();
     // ISO 8601 timestamps of one format sort as text.
     metrics.samples.sort_by(|a, b| a.recorded_at.cmp(&b.recorded_at));

@@ -21,11 +21,11 @@ use crate::{Action, Client, Confirmation, Error, Result};
 /// A checked OpenSSH public key line (the contents of a `.pub` file).
 ///
 /// ```
-/// let line = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE9wZW5BUElFeGFtcGxlS2V5TWF0ZXJpYWwxMjM0 ops@example.com";
+/// let line = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIATFqRBnwwcK1zQg/QSwAA0z6/JIH9gcFwkPlmVHeXL3 ops@example.com";
 /// let key = hostup::SshKeyLine::parse(line).unwrap();
 /// assert_eq!(key.algorithm, "ssh-ed25519");
 /// assert_eq!(key.comment.as_deref(), Some("ops@example.com"));
-/// assert!(key.fingerprint.starts_with("SHA256:"));
+/// assert_eq!(key.fingerprint, "SHA256:Ppq8z2RsYekUKfPnyrY4imKWJofUq2NtHFiBCPNwk7A"); // as ssh-keygen -l prints it
 /// assert!(hostup::SshKeyLine::parse("ssh-ed25519 not-base64!").is_err());
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -101,7 +101,10 @@ impl SshKeyLine {
         }
         for n in 0..fields {
             if read_field(&mut rest).is_none_or(|f| f.is_empty()) {
-                return Err(invalid(format!("the {algorithm} key blob is cut short (field {} missing)", n + 1)));
+                return Err(invalid(format!(
+                    "the {algorithm} key blob is cut short (field {} missing)",
+                    n + 1
+                )));
             }
         }
         if !rest.is_empty() {
@@ -113,7 +116,13 @@ impl SshKeyLine {
             Some(comment) => format!("{algorithm} {encoded} {comment}"),
             None => format!("{algorithm} {encoded}"),
         };
-        Ok(SshKeyLine { algorithm: algorithm.to_string(), key_type: key_type(algorithm), fingerprint, comment, line })
+        Ok(SshKeyLine {
+            algorithm: algorithm.to_string(),
+            key_type: key_type(algorithm),
+            fingerprint,
+            comment,
+            line,
+        })
     }
 }
 
@@ -222,14 +231,16 @@ pub(crate) async fn reset(
     let details = client.get_vps_details().id(vps_id).send().await?.into_inner();
     details.ensure_allowed(Action::ResetSshKeys)?;
     let offered = client.list_vps_ssh_keys().id(vps_id).send().await?.into_inner().ssh_keys;
-    let unknown: Vec<&str> = key_ids.iter().copied().filter(|id| !offered.iter().any(|k| k.id == *id)).collect();
+    let unknown: Vec<&str> =
+        key_ids.iter().copied().filter(|id| !offered.iter().any(|k| k.id == *id)).collect();
     if !unknown.is_empty() {
         return Err(Error::InvalidRequest(format!(
             "keyIds: {unknown:?} are not keys of this account as {vps_id} sees them (GET /api/v2/vps/{vps_id}/ssh-keys)"
         )));
     }
     let key_ids = key_ids.iter().map(|id| SshKeyResetRequestKeyIdsItem::try_from(*id));
-    let key_ids = key_ids.collect::<Result<Vec<_>, _>>().map_err(|e| Error::InvalidRequest(format!("keyIds: {e}")))?;
+    let key_ids =
+        key_ids.collect::<Result<Vec<_>, _>>().map_err(|e| Error::InvalidRequest(format!("keyIds: {e}")))?;
     let body = SshKeyResetRequest { key_ids };
     Ok(client.reset_vps_ssh_keys().id(vps_id).body(body).send().await?.into_inner())
 }
@@ -240,15 +251,27 @@ mod tests {
 
     #[test]
     fn a_blob_must_match_its_type_and_be_whole() {
-        let ed = "AAAAC3NzaC1lZDI1NTE5AAAAIE9wZW5BUElFeGFtcGxlS2V5TWF0ZXJpYWwxMjM0";
+        let ed = "AAAAC3NzaC1lZDI1NTE5AAAAIATFqRBnwwcK1zQg/QSwAA0z6/JIH9gcFwkPlmVHeXL3";
         assert!(SshKeyLine::parse(&format!("ssh-ed25519 {ed}")).is_ok());
+        // The docs' example key says 32 bytes of key material and carries 29.
+        let docs = "AAAAC3NzaC1lZDI1NTE5AAAAIE9wZW5BUElFeGFtcGxlS2V5TWF0ZXJpYWwxMjM0";
+        assert!(
+            SshKeyLine::parse(&format!("ssh-ed25519 {docs}")).unwrap_err().to_string().contains("cut short")
+        );
         let err = SshKeyLine::parse(&format!("ssh-rsa {ed}")).unwrap_err().to_string();
         assert!(err.contains("publicKey") && err.contains("ssh-ed25519"), "{err}");
         let short = STANDARD.encode(b"\0\0\0\x0bssh-ed25519\0\0\0\x20abc");
-        assert!(SshKeyLine::parse(&format!("ssh-ed25519 {short}")).unwrap_err().to_string().contains("cut short"));
+        assert!(
+            SshKeyLine::parse(&format!("ssh-ed25519 {short}")).unwrap_err().to_string().contains("cut short")
+        );
         assert!(SshKeyLine::parse("ssh-foo AAAA").unwrap_err().to_string().contains("unknown key type"));
         assert!(SshKeyLine::parse("").is_err());
-        assert!(SshKeyLine::parse("-----BEGIN OPENSSH PRIVATE KEY-----").unwrap_err().to_string().contains("private"));
+        assert!(
+            SshKeyLine::parse("-----BEGIN OPENSSH PRIVATE KEY-----")
+                .unwrap_err()
+                .to_string()
+                .contains("private")
+        );
         let two = format!("ssh-ed25519 {ed}\nssh-ed25519 {ed}");
         assert!(SshKeyLine::parse(&two).unwrap_err().to_string().contains("one key"));
     }

@@ -1,5 +1,7 @@
 //! Integration tests: every test talks to a server on loopback; nothing leaves the machine.
 
+mod access_helpers;
+mod access_ops;
 mod api_shape;
 mod bad_input;
 mod lifecycle_helpers;

@@ -16,8 +16,8 @@ use crate::server::Shared;
 use crate::views::iso;
 use hostup::SshKeyLine;
 use hostup::types::{
-    ActionGate, HostnameChangeRequest, PowerState, SshKeyCreateRequest, SshKeyRenameRequest, SshKeyResetRequest,
-    SshPasswordLoginRequest,
+    ActionGate, HostnameChangeRequest, PowerState, SshKeyCreateRequest, SshKeyRenameRequest,
+    SshKeyResetRequest, SshPasswordLoginRequest,
 };
 
 pub(super) const HANDLERS: &[(&str, Handler)] = &[
@@ -61,7 +61,12 @@ fn list_keys(shared: &Shared, call: &Call<'_>) -> Reply {
     let start = match query("cursor") {
         None => 0,
         Some(cursor) => cursor.strip_prefix("keys:").and_then(|n| n.parse().ok()).ok_or_else(|| {
-            Fail::new(StatusCode::BAD_REQUEST, "invalid_cursor", "Invalid cursor", "The cursor was not issued here.")
+            Fail::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_cursor",
+                "Invalid cursor",
+                "The cursor was not issued here.",
+            )
         })?,
     };
     let state = shared.lock();
@@ -96,7 +101,9 @@ fn create_key(shared: &Shared, call: &Call<'_>) -> Reply {
 }
 
 fn known<'a>(keys: &'a mut [Key], id: &str) -> Result<&'a mut Key, Fail> {
-    keys.iter_mut().find(|k| k.id == id).ok_or_else(|| Fail::not_found(format!("No SSH key {id:?} on this account.")))
+    keys.iter_mut()
+        .find(|k| k.id == id)
+        .ok_or_else(|| Fail::not_found(format!("No SSH key {id:?} on this account.")))
 }
 
 fn rename_key(shared: &Shared, call: &Call<'_>) -> Reply {
@@ -133,7 +140,13 @@ fn reset_keys(shared: &Shared, call: &Call<'_>) -> Reply {
     for (n, key_id) in request.key_ids.iter().enumerate() {
         match state.access.key(key_id) {
             Some(key) => lines.push(key.parsed.line.clone()),
-            None => return Err(Fail::invalid(&format!("/keyIds/{n}"), "invalid_value", format!("No SSH key {key_id:?}."))),
+            None => {
+                return Err(Fail::invalid(
+                    &format!("/keyIds/{n}"),
+                    "invalid_value",
+                    format!("No SSH key {key_id:?}."),
+                ));
+            }
         }
     }
     let running = find(&state, id)?.power == PowerState::Running;
@@ -144,7 +157,8 @@ fn reset_keys(shared: &Shared, call: &Call<'_>) -> Reply {
     if running {
         state.begin_power(id, PowerVerb::Restart, job_id.clone(), shared.job_duration);
     }
-    let operation = json!({"status": status, "jobId": job_id, "pollUrl": format!("/api/jobs/{job_id}"), "result": null});
+    let operation =
+        json!({"status": status, "jobId": job_id, "pollUrl": format!("/api/jobs/{job_id}"), "result": null});
     Ok(reply(StatusCode::ACCEPTED, &json!({"operation": operation})))
 }
 
@@ -152,7 +166,9 @@ fn reset_keys(shared: &Shared, call: &Call<'_>) -> Reply {
 fn guest_gate(vps: &Vps) -> ActionGate {
     match gates::account_blocker(vps) {
         Some(blocked) => blocked,
-        None if vps.power != PowerState::Running => deny("The guest agent is not responding.", "guest_agent_unavailable"),
+        None if vps.power != PowerState::Running => {
+            deny("The guest agent is not responding.", "guest_agent_unavailable")
+        }
         None => allow(),
     }
 }
@@ -193,7 +209,9 @@ fn set_password_login(shared: &Shared, call: &Call<'_>) -> Reply {
 fn hostname_json(vps: &Vps) -> Value {
     let gate = match gates::account_blocker(vps) {
         Some(blocked) => blocked,
-        None if vps.power != PowerState::Running => deny("VM must be running to change hostname", "vps_not_running"),
+        None if vps.power != PowerState::Running => {
+            deny("VM must be running to change hostname", "vps_not_running")
+        }
         None => allow(),
     };
     json!({
@@ -216,17 +234,18 @@ fn set_hostname(shared: &Shared, call: &Call<'_>) -> Reply {
     let request: HostnameChangeRequest = call.body()?;
     let id = call.param("id");
     let mut state = shared.lock();
-    let gate: ActionGate = serde_json::from_value(hostname_json(find(&state, id)?)["actions"]["canChange"].clone())
-        .unwrap_or_else(|_| allow());
+    let gate: ActionGate =
+        serde_json::from_value(hostname_json(find(&state, id)?)["actions"]["canChange"].clone())
+            .unwrap_or_else(|_| allow());
     ensure("canChange", gate, false)?;
-    let monitored = state.access.interfaces(id).iter().flat_map(|i| &i.addresses).filter(|a| a.rdns.is_some()).count();
+    let monitored =
+        state.access.interfaces(id).iter().flat_map(|i| &i.addresses).filter(|a| a.rdns.is_some()).count();
     let vps = find_mut(&mut state, id)?;
     vps.hostname = request.hostname.to_lowercase();
     let mut body = hostname_json(vps);
     body["reloadRecommended"] = json!(true);
     body["hostnameNormalized"] = json!(request.hostname.as_str() != vps.hostname);
     body["serviceRecordSynced"] = json!(true);
-    body["reverseDnsProtection"] =
-        json!({"status": "not_changed", "monitoredIpCount": monitored, "changesDetected": 0, "restoredIps": []});
+    body["reverseDnsProtection"] = json!({"status": "not_changed", "monitoredIpCount": monitored, "changesDetected": 0, "restoredIps": []});
     ok(&body)
 }

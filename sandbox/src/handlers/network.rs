@@ -34,22 +34,38 @@ fn interface_json(i: &Interface) -> Value {
 
 fn network(shared: &Shared, call: &Call<'_>) -> Reply {
     let state = shared.lock();
-    let interfaces: Vec<Value> = state.access.interfaces(call.param("id")).iter().map(interface_json).collect();
+    let interfaces: Vec<Value> =
+        state.access.interfaces(call.param("id")).iter().map(interface_json).collect();
     ok(&json!({"interfaces": interfaces}))
 }
 
 fn no_address(ip: &str) -> Fail {
-    Fail::new(StatusCode::NOT_FOUND, "ip_not_found", "Address not found", format!("{ip} is not an address of this VPS."))
+    Fail::new(
+        StatusCode::NOT_FOUND,
+        "ip_not_found",
+        "Address not found",
+        format!("{ip} is not an address of this VPS."),
+    )
 }
 
 fn no_interface(name: &str) -> Fail {
-    Fail::new(StatusCode::NOT_FOUND, "interface_not_found", "Interface not found", format!("No interface {name:?}."))
+    Fail::new(
+        StatusCode::NOT_FOUND,
+        "interface_not_found",
+        "Interface not found",
+        format!("No interface {name:?}."),
+    )
 }
 
 /// Takes the free address `ip` (an address or its id) out of the pool.
 fn take_free(access: &mut Access, ip: &str) -> Result<Address, Fail> {
     let at = access.free.iter().position(|a| a.ip == ip || a.id == ip).ok_or_else(|| {
-        Fail::new(StatusCode::CONFLICT, "ip_not_available", "Address not available", format!("{ip} is not free to assign."))
+        Fail::new(
+            StatusCode::CONFLICT,
+            "ip_not_available",
+            "Address not available",
+            format!("{ip} is not free to assign."),
+        )
     })?;
     Ok(access.free.remove(at))
 }
@@ -74,14 +90,19 @@ fn change(shared: &Shared, call: &Call<'_>) -> Reply {
     let interfaces = access.interfaces.entry(id.to_string()).or_default();
     match request {
         Change::UpdateRdnsRequest(r) => {
-            let found = interfaces.iter_mut().flat_map(|i| &mut i.addresses).find(|a| a.ip == *r.ip || a.id == *r.ip);
+            let found =
+                interfaces.iter_mut().flat_map(|i| &mut i.addresses).find(|a| a.ip == *r.ip || a.id == *r.ip);
             found.ok_or_else(|| no_address(&r.ip))?.rdns = Some(r.rdns.to_string());
             ok(&done)
         }
         Change::AvailableSubnetsRequest(r) => {
             let ipv6 = r.ip_type.to_string() == "ipv6";
-            let ips: Vec<Value> =
-                access.free.iter().filter(|a| a.ipv6 == ipv6).map(|a| json!({"id": a.id, "ip": a.ip})).collect();
+            let ips: Vec<Value> = access
+                .free
+                .iter()
+                .filter(|a| a.ipv6 == ipv6)
+                .map(|a| json!({"id": a.id, "ip": a.ip}))
+                .collect();
             let subnet = json!({"id": "subnet_public_v4", "parentCidr": "203.0.113.0/24", "ips": ips});
             ok(&json!({"subnets": if ips.is_empty() { vec![] } else { vec![subnet] }}))
         }

@@ -106,6 +106,8 @@ async fn every_operation_answers_in_the_documented_shape() {
     crate::lifecycle::exercise(&client).await;
     // Snapshots, backups, schedules, restores and active jobs.
     crate::recovery::exercise(&client).await;
+    // SSH keys, password login, hostname, network and metrics.
+    crate::keys_network::exercise(&client).await;
 
     let exchanges = sandbox.exchanges();
     let answered: BTreeSet<&str> =

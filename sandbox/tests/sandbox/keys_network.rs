@@ -10,7 +10,7 @@ use hostup_sandbox::{Sandbox, fleet};
 
 use crate::support::{assert_bodies_match_the_spec, error, wait_job};
 
-const SECOND_KEY: &str = include_str!("../../../tests/fixtures/ssh/ed25519.pub");
+const SECOND_KEY: &str = include_str!("../../../integration/tests/fixtures/ssh/ed25519.pub");
 
 fn refusal(err: &Error) -> (u16, String) {
     (err.status().map_or(0, |s| s.as_u16()), err.code().map(|c| c.to_string()).unwrap_or_default())

@@ -8,6 +8,9 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde_json::Value;
 
+#[path = "args/access.rs"]
+pub mod access;
+
 const AFTER_HELP: &str = "\
 Exit codes:
   0  success
@@ -103,6 +106,9 @@ pub enum Command {
     /// Stored credentials: an API key and base URL under a name.
     #[command(subcommand)]
     Context(Context),
+    /// The account's SSH public keys.
+    #[command(subcommand)]
+    SshKey(access::SshKey),
     /// Print a shell completion script on stdout.
     Completion {
         /// The shell.
@@ -197,6 +203,8 @@ pub enum Vps {
     Stop(Power),
     /// Hard reboot, like pressing reset: asks first.
     Reset(Power),
+    #[command(flatten)]
+    Access(access::VpsAccess),
 }
 
 /// Which VPSes `vps list` shows, and `--all-matching` acts on.

@@ -53,7 +53,8 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Context(command) => return commands::context::run(&session, &command),
         // Serves instead of calling: no key, no client.
         Command::Sandbox(command) => return sandbox_serve::run(command, session.progress).await,
-        Command::Vps(command) => command,
+        Command::Vps(command) => Ok(command),
+        Command::SshKey(command) => Err(command),
     };
     let sandbox = if cli.sandbox { Some(Sandbox::start().await) } else { None };
     let client = match &sandbox {
@@ -62,6 +63,10 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             let given = credentials::Given::flags(cli.context.as_deref(), cli.base_url.as_deref());
             credentials::client(credentials::resolve(given)?)?
         }
+    };
+    let vps = match vps {
+        Ok(vps) => vps,
+        Err(keys) => return commands::access::run_keys(&client, &session, &keys).await,
     };
     let power = |p, action| commands::power::run(&client, &session, p, action);
     match &vps {
@@ -80,5 +85,6 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Vps::Shutdown(p) => power(p, PowerAction::Shutdown).await,
         Vps::Stop(p) => power(p, PowerAction::Stop).await,
         Vps::Reset(p) => power(p, PowerAction::Reset).await,
+        Vps::Access(command) => commands::access::run_vps(&client, &session, command).await,
     }
 }

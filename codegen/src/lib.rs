@@ -98,7 +98,10 @@ pub fn generate_mocks(path: &Path, crate_path: &str) -> Result<String, String> {
     let mocks = generator
         .httpmock(&mock_spec, crate_path)
         .map_err(|e| format!("progenitor could not generate mocks: {e}"))?;
-    pretty(mocks)
+    // An open enum in a query parameter keeps its replacement path; outside the client crate it
+    // is reached through `types`, where the crate re-exports the open enums.
+    let mocks = pretty(mocks)?;
+    Ok(mocks.replace(&format!("{OPEN_ENUM_MODULE}::"), &format!("{crate_path}::types::")))
 }
 
 /// progenitor set up for this crate (builder interface, hooks, the secret and open-enum

@@ -1,7 +1,9 @@
 //! The commands, one file per group; each is a few library calls and a print.
 
+pub mod access;
 pub mod completion;
 pub mod context;
+pub mod network;
 pub mod power;
 pub mod vps;
 

@@ -30,6 +30,11 @@ impl Printer {
         Self { format, no_header, color: style::stdout(), show_secrets: false }
     }
 
+    /// Whether results print as a plain table (no `--output` given).
+    pub fn is_table(&self) -> bool {
+        self.format == Output::Table
+    }
+
     /// The same printer, printing secret fields as they are.
     pub fn showing_secrets(mut self) -> Self {
         self.show_secrets = true;

@@ -1,5 +1,6 @@
 //! The `hostup` binary as people and scripts run it, against sandboxes started in this process.
 
+mod access;
 mod bulk;
 mod commands;
 mod common;

@@ -107,7 +107,8 @@ async fn snapshots_use_slots_unique_names_and_expire_on_the_sandbox_clock() {
     let payg = fleet::PAYG_CLOUD; // one snapshot slot
     c.take_snapshot(payg, "first", None).await.unwrap().wait(&c, fast()).await.unwrap();
     let err = c.take_snapshot(payg, "second", None).await.unwrap_err();
-    assert!(matches!(&err, Error::Blocked(b) if b.action == "limits.totalSnapshots"), "{err:?}");
+    assert!(matches!(&err, Error::Blocked(b) if b.action == "canCreate"), "{err:?}");
+    assert!(err.to_string().contains("slots (limits.totalSnapshots) are in use"), "{err}");
     // The server itself refuses what the gate says, with the gate's code.
     let body = SnapshotCreateRequest { name: hostup::snapshot_name("second").unwrap(), description: None };
     let err = error(c.create_vps_snapshot().id(payg).body(body).send().await);
@@ -115,7 +116,8 @@ async fn snapshots_use_slots_unique_names_and_expire_on_the_sandbox_clock() {
 
     // No slots at all on the monthly VPS.
     let err = c.take_snapshot(fleet::MONTHLY_SEK, "x", None).await.unwrap_err();
-    assert!(matches!(&err, Error::Blocked(b) if b.action == "available"), "{err:?}");
+    assert!(matches!(&err, Error::Blocked(b) if b.action == "canCreate"), "{err:?}");
+    assert!(err.to_string().contains("(available: false)"), "{err}");
     let err = c.set_snapshot_schedule(fleet::MONTHLY_SEK, 6.0, true).await.unwrap_err();
     assert!(matches!(err, Error::Blocked(_)));
 

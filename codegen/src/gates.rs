@@ -61,15 +61,23 @@ fn collect_one(name: &str, schema: &Value, marker: &Value) -> Result<GateSet, St
     ))?;
     let props =
         schema.get("properties").and_then(Value::as_object).ok_or(format!("{name} has no properties"))?;
-    let required: Vec<&str> =
-        schema.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+    let required: Vec<&str> = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
     let mut gates = Vec::new();
     for (wire, prop) in props {
         if !is_gate_ref(prop) {
-            return Err(format!("{name}.{wire}: every property of a gate schema must be a $ref to {GATE_REF}"));
+            return Err(format!(
+                "{name}.{wire}: every property of a gate schema must be a $ref to {GATE_REF}"
+            ));
         }
         let rest = wire.strip_prefix("can").filter(|r| r.starts_with(|c: char| c.is_ascii_uppercase()));
-        let variant = rest.ok_or(format!("{name}.{wire}: a gate's name must be `can` + an action (canStart)"))?;
+        let variant =
+            rest.ok_or(format!("{name}.{wire}: a gate's name must be `can` + an action (canStart)"))?;
         let nullable = prop.get("nullable").and_then(Value::as_bool) == Some(true);
         let optional = nullable || !required.contains(&wire.as_str());
         gates.push(Gate { wire: wire.clone(), variant: variant.to_string(), optional });
@@ -84,7 +92,8 @@ fn collect_one(name: &str, schema: &Value, marker: &Value) -> Result<GateSet, St
 /// A `$ref` to `ActionGate`, bare or as the nullable form (`allOf: [$ref]`, `nullable: true`).
 fn is_gate_ref(prop: &Value) -> bool {
     let target = |v: &Value| v.get("$ref").and_then(Value::as_str) == Some(GATE_REF);
-    target(prop) || prop.get("allOf").and_then(Value::as_array).is_some_and(|all| all.len() == 1 && target(&all[0]))
+    target(prop)
+        || prop.get("allOf").and_then(Value::as_array).is_some_and(|all| all.len() == 1 && target(&all[0]))
 }
 
 fn is_type_name(name: &str) -> bool {
@@ -103,7 +112,8 @@ fn render_one(set: &GateSet) -> TokenStream {
     let schema_name = set.schema.as_str();
     let variants: Vec<_> = set.gates.iter().map(|g| format_ident!("{}", g.variant)).collect();
     let wires: Vec<_> = set.gates.iter().map(|g| g.wire.as_str()).collect();
-    let fields: Vec<_> = wires.iter().map(|w| format_ident!("{}", crate::operations::snake_case(w))).collect();
+    let fields: Vec<_> =
+        wires.iter().map(|w| format_ident!("{}", crate::operations::snake_case(w))).collect();
     let docs = set.gates.iter().map(|g| {
         let absent = if g.optional { " The response may leave it out." } else { "" };
         format!("The action gated by `{}.{}`.{absent}", set.schema, g.wire)
@@ -116,7 +126,11 @@ fn render_one(set: &GateSet) -> TokenStream {
     let any_optional = set.gates.iter().any(|g| g.optional);
     let accessor = if any_optional {
         let reads = set.gates.iter().zip(&fields).map(|(g, f)| {
-            if g.optional { quote! { actions.#f.as_ref() } } else { quote! { Some(&actions.#f) } }
+            if g.optional {
+                quote! { actions.#f.as_ref() }
+            } else {
+                quote! { Some(&actions.#f) }
+            }
         });
         quote! {
             /// This gate in a gate object; `None` when the server left it out.
@@ -217,10 +231,14 @@ mod tests {
     #[test]
     fn a_gate_added_to_the_spec_becomes_a_variant() {
         let mut spec = spec();
-        spec["components"]["schemas"]["SnapshotActions"]["properties"]["canMigrate"] = json!({"$ref": GATE_REF});
+        spec["components"]["schemas"]["SnapshotActions"]["properties"]["canMigrate"] =
+            json!({"$ref": GATE_REF});
         let sets = collect(&spec).unwrap();
         let added = set(&sets, "SnapshotGate").gates.iter().find(|g| g.wire == "canMigrate").unwrap();
-        assert_eq!((added.wire.as_str(), added.variant.as_str(), added.optional), ("canMigrate", "Migrate", true));
+        assert_eq!(
+            (added.wire.as_str(), added.variant.as_str(), added.optional),
+            ("canMigrate", "Migrate", true)
+        );
         let code = render(&sets).to_string();
         assert!(code.contains("Migrate") && code.contains("can_migrate") && code.contains("\"canMigrate\""));
     }

@@ -25,12 +25,17 @@ fn every_gate_object_of_the_spec_is_marked() {
         let gates = props.into_iter().flatten().filter(|(_, p)| refers_to_gate(p)).count();
         let all_gates = gates > 0 && gates == props.map_or(0, |p| p.len());
         let is_marked = schema.get("x-hostup-gates").is_some();
-        assert_eq!(all_gates, is_marked, "{name}: a schema of gates only must say `x-hostup-gates: <EnumName>`");
+        assert_eq!(
+            all_gates, is_marked,
+            "{name}: a schema of gates only must say `x-hostup-gates: <EnumName>`"
+        );
         marked += usize::from(is_marked);
     }
     let generated = hostup_codegen::generate_from_value(&spec).unwrap();
     assert_eq!(generated.gates.matches("pub enum ").count(), marked);
-    for name in ["Action", "SnapshotGate", "SnapshotScheduleGate", "BackupGate", "BackupScheduleGate", "CommitGate"] {
+    for name in
+        ["Action", "SnapshotGate", "SnapshotScheduleGate", "BackupGate", "BackupScheduleGate", "CommitGate"]
+    {
         assert!(generated.gates.contains(&format!("pub enum {name} {{")), "{name}");
     }
 }
@@ -48,6 +53,8 @@ fn a_gate_added_to_a_copy_of_the_spec_is_generated() {
     let gates = &generated.gates;
     assert!(gates.contains("Migrate,") && gates.contains("\"canMigrate\""), "{gates}");
     assert!(gates.contains("SnapshotGate::Migrate => actions.can_migrate.as_ref()"), "{gates}");
-    assert!(gates.contains("pub enum DiskGate {") && gates.contains("DiskGate::Attach => &actions.can_attach"));
+    assert!(
+        gates.contains("pub enum DiskGate {") && gates.contains("DiskGate::Attach => &actions.can_attach")
+    );
     assert!(generated.client.contains("pub struct DiskActions"), "progenitor generates the gate object");
 }

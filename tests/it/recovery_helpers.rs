@@ -97,8 +97,16 @@ async fn take_snapshot_refusals_name_their_reason() {
     let cases = [
         // The quota and availability refuse the same action as the gate; the reason says which.
         (snapshots(&["a", "b"], 2, open()), "canCreate", "slots (limits.totalSnapshots) are in use"),
-        (snapshots(&[], 0, open()), "canCreate", "0 snapshot slots (limits.totalSnapshots); buy slots through the `snapshotSlots`"),
-        (ok(json!({"data": [], "available": false, "reason": "Not in plan."})), "canCreate", "Not in plan. (available: false)"),
+        (
+            snapshots(&[], 0, open()),
+            "canCreate",
+            "0 snapshot slots (limits.totalSnapshots); buy slots through the `snapshotSlots`",
+        ),
+        (
+            ok(json!({"data": [], "available": false, "reason": "Not in plan."})),
+            "canCreate",
+            "Not in plan. (available: false)",
+        ),
         (snapshots(&[], 3, closed("canCreate")), "canCreate", "pending_order"),
     ];
     for (list, action, text) in cases {

@@ -159,7 +159,8 @@ async fn a_restore_puts_the_vps_back_and_a_failed_one_keeps_the_snapshot() {
 
 #[tokio::test]
 async fn backups_gates_and_cancellation() {
-    let sandbox = sandbox().await;
+    // Jobs long enough to still run when the next requests arrive on a loaded machine.
+    let sandbox = Sandbox::builder().job_duration(Duration::from_millis(700)).start().await;
     let c = sandbox.client();
     let annual = fleet::ANNUAL_SEK; // two backup slots, one used by the seeded backup
     let job = c.take_backup(annual, Some("manual")).await.unwrap();

@@ -3,6 +3,10 @@
 use hostup::Error;
 
 use hostup::ResultExt;
+use hostup::types::{
+    DeleteInterfaceRequest, DeleteInterfaceRequestAction, HostnameChangeRequest, SshKeyRenameRequest,
+    SshKeyResetRequest, SshPasswordLoginRequest,
+};
 
 use crate::support::*;
 
@@ -129,6 +133,45 @@ async fn every_operation_keeps_ids_in_their_segment() {
         c.delete_vps_backup_schedule().id("v").schedule_id(id).send().await.map(drop),
         c.list_vps_active_jobs().id(id).send().await.map(drop),
         c.cancel_vps_active_job().id(id).body(cancel).send().await.map(drop),
+        c.rename_ssh_key()
+            .id(id)
+            .body(SshKeyRenameRequest { name: "k".try_into().unwrap() })
+            .send()
+            .await
+            .map(drop),
+        c.delete_ssh_key().id(id).send().await.map(drop),
+        c.list_vps_ssh_keys().id(id).send().await.map(drop),
+        c.reset_vps_ssh_keys()
+            .id(id)
+            .body(SshKeyResetRequest { key_ids: vec!["k".try_into().unwrap()] })
+            .send()
+            .await
+            .map(drop),
+        c.get_vps_ssh_password_login().id(id).send().await.map(drop),
+        c.set_vps_ssh_password_login()
+            .id(id)
+            .body(SshPasswordLoginRequest { enabled: true })
+            .send()
+            .await
+            .map(drop),
+        c.get_vps_hostname().id(id).send().await.map(drop),
+        c.set_vps_hostname()
+            .id(id)
+            .body(HostnameChangeRequest { hostname: "h.example.com".try_into().unwrap() })
+            .send()
+            .await
+            .map(drop),
+        c.get_vps_network().id(id).send().await.map(drop),
+        c.change_vps_network()
+            .id(id)
+            .body(DeleteInterfaceRequest {
+                action: DeleteInterfaceRequestAction::DeleteInterface,
+                interface_name: "net1".try_into().unwrap(),
+            })
+            .send()
+            .await
+            .map(drop),
+        c.get_vps_metrics().id(id).send().await.map(drop),
     ];
     assert_eq!(
         results.len(),

@@ -169,6 +169,39 @@ async fn recovery_call(c: &Client, op: &str, id: &str) -> hostup::Result<()> {
             let body = CancelJobRequest::builder().job_type(CancelJobType::Backup);
             c.cancel_vps_active_job().id(id).body(body).send().await.map(drop)
         }
+        "renameSshKey" => c
+            .rename_ssh_key()
+            .id(id)
+            .body(SshKeyRenameRequest { name: "k".try_into().unwrap() })
+            .send()
+            .await
+            .map(drop),
+        "deleteSshKey" => c.delete_ssh_key().id(id).send().await.map(drop),
+        "listVpsSshKeys" => c.list_vps_ssh_keys().id(id).send().await.map(drop),
+        "resetVpsSshKeys" => {
+            let body = SshKeyResetRequest { key_ids: vec!["k".try_into().unwrap()] };
+            c.reset_vps_ssh_keys().id(id).body(body).send().await.map(drop)
+        }
+        "getVpsSshPasswordLogin" => c.get_vps_ssh_password_login().id(id).send().await.map(drop),
+        "setVpsSshPasswordLogin" => c
+            .set_vps_ssh_password_login()
+            .id(id)
+            .body(SshPasswordLoginRequest { enabled: true })
+            .send()
+            .await
+            .map(drop),
+        "getVpsHostname" => c.get_vps_hostname().id(id).send().await.map(drop),
+        "setVpsHostname" => {
+            let body = HostnameChangeRequest { hostname: "h.example.com".try_into().unwrap() };
+            c.set_vps_hostname().id(id).body(body).send().await.map(drop)
+        }
+        "getVpsNetwork" => c.get_vps_network().id(id).send().await.map(drop),
+        "changeVpsNetwork" => {
+            let action = DeleteInterfaceRequestAction::DeleteInterface;
+            let body = DeleteInterfaceRequest { action, interface_name: "net1".try_into().unwrap() };
+            c.change_vps_network().id(id).body(body).send().await.map(drop)
+        }
+        "getVpsMetrics" => c.get_vps_metrics().id(id).send().await.map(drop),
         other => panic!("operation {other} has an id in its path but no case here: add one"),
     };
     r

@@ -67,10 +67,10 @@ pub(crate) async fn set_hostname(client: &Client, vps_id: &str, name: &str) -> R
     if i64::try_from(name.chars().count()).unwrap_or(i64::MAX) > rules.max_length_chars {
         return refuse(format!("{name:?} is longer than the server's {} characters", rules.max_length_chars));
     }
-    if let Ok(pattern) = regress::Regex::new(&rules.pattern) {
-        if pattern.find(name).is_none() {
-            return refuse(format!("{name:?} breaks the server's rule: {}", rules.pattern_description));
-        }
+    if let Ok(pattern) = regress::Regex::new(&rules.pattern)
+        && pattern.find(name).is_none()
+    {
+        return refuse(format!("{name:?} breaks the server's rule: {}", rules.pattern_description));
     }
     let body = HostnameChangeRequest { hostname };
     Ok(client.set_vps_hostname().id(vps_id).body(body).send().await?.into_inner())

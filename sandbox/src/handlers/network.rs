@@ -80,10 +80,10 @@ fn change(shared: &Shared, call: &Call<'_>) -> Reply {
     let id = call.param("id");
     let mut state = shared.lock();
     let vps = find(&state, id)?;
-    if !matches!(request, Change::AvailableSubnetsRequest(_)) {
-        if let Some(blocked) = gates::account_blocker(vps) {
-            ensure("network", blocked, false)?;
-        }
+    if !matches!(request, Change::AvailableSubnetsRequest(_))
+        && let Some(blocked) = gates::account_blocker(vps)
+    {
+        ensure("network", blocked, false)?;
     }
     let access = &mut state.access;
     let done = json!({"success": true});

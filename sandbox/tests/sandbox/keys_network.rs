@@ -105,7 +105,7 @@ async fn keys_are_fingerprinted_paged_and_guarded() {
         .await;
     wait_job(&client, &op.unwrap().operation.unwrap().job_id).await;
     let details = client.get_vps_details().id(fleet::PAYG_CLOUD).send().await.unwrap().into_inner();
-    assert_eq!(details.ssh_keys, [deploy.public_key.clone()]);
+    assert_eq!(details.ssh_keys, std::slice::from_ref(&deploy.public_key));
     let err = client
         .replace_vps_ssh_keys(fleet::BLOCKED, &[&deploy.id], Destructive::confirm(fleet::BLOCKED))
         .await;

@@ -218,7 +218,13 @@ mod tests {
             {"canAddRule": {"allowed": false, "reason": "Pending order.", "code": "pending_order"}}
         ))
         .unwrap();
-        assert!(gated.ensure_can_add().unwrap_err().to_string().contains("canAddRule is not allowed (pending_order)"));
+        assert!(
+            gated
+                .ensure_can_add()
+                .unwrap_err()
+                .to_string()
+                .contains("canAddRule is not allowed (pending_order)")
+        );
     }
 
     #[test]

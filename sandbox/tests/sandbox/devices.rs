@@ -13,22 +13,24 @@ pub async fn exercise(client: &Client) {
     assert!(state.available);
     let created = client.add_vps_firewall_rule().id(id).body(rule.clone()).send().await.unwrap();
     assert_eq!(created.status().as_u16(), 201);
-    let pos =
-        client.list_vps_firewall_rules().id(id).send().await.unwrap().into_inner().rules[0].pos.unwrap();
-    client.replace_vps_firewall_rule().id(id).pos(pos).body(rule).send().await.unwrap();
-    client.delete_vps_firewall_rule().id(id).pos(pos).send().await.unwrap();
+    let listed = client.list_vps_firewall_rules().id(id).send().await.unwrap().into_inner();
+    let added = listed.rules.len() as u64 - 1; // appended
+    client.replace_vps_firewall_rule().id(id).pos(added).body(rule).send().await.unwrap();
+    client.delete_vps_firewall_rule().id(id).pos(added).send().await.unwrap();
     client.get_vps_firewall_options().id(id).send().await.unwrap();
     let options = FirewallOptionsRequest::builder().enabled(true);
     client.update_vps_firewall_options().id(id).body(options).send().await.unwrap();
 
+    // The plain monthly VPS has no attachable storage; the PAYG VPS draws on the account's limit.
     let quota = client.get_vps_storage_quota().id(id).send().await.unwrap().into_inner();
-    assert!(quota.attachable.available_gb >= 0.0);
-    client.add_vps_disk().id(id).body(DiskAddRequest::builder().size_gb(10u64)).send().await.unwrap();
-    let disks = client.list_vps_disks().id(id).send().await.unwrap().into_inner();
-    let storage = client.get_vps_storage().id(id).send().await.unwrap().into_inner();
-    assert_eq!(storage.disks.len(), disks.len());
+    assert_eq!(quota.attachable.available_gb, 0.0);
+    let payg = fleet::PAYG_CLOUD;
+    client.add_vps_disk().id(payg).body(DiskAddRequest::builder().size_gb(10u64)).send().await.unwrap();
+    let disks = client.list_vps_disks().id(payg).send().await.unwrap().into_inner();
+    let storage = client.get_vps_storage().id(payg).send().await.unwrap().into_inner();
+    assert_eq!((disks.len(), storage.disks.len()), (2, 2));
     let last = disks.last().unwrap().id.clone().unwrap();
-    client.delete_vps_disk().id(id).disk_name(last).keep_volume(false).send().await.unwrap();
+    client.delete_vps_disk().id(payg).disk_name(last).keep_volume(false).send().await.unwrap();
 
     let media = client.list_vps_iso_media().id(id).send().await.unwrap().into_inner();
     let iso = media.available[0].id.clone();
@@ -40,5 +42,6 @@ pub async fn exercise(client: &Client) {
     let fetch =
         hostup::IsoFetch::new("https://example.com/ops-check.iso", "ops-check.iso").validate().unwrap();
     client.fetch_vps_iso_from_url().id(id).body(fetch).send().await.unwrap();
-    client.delete_vps_iso().id(id).volid(iso).send().await.unwrap();
+    let own = media.available.iter().find(|i| i.name.as_deref() == Some("rescue.iso")).unwrap();
+    client.delete_vps_iso().id(id).volid(own.id.clone()).send().await.unwrap();
 }

@@ -8,6 +8,9 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde_json::Value;
 
+#[path = "args/devices.rs"]
+pub mod devices;
+
 const AFTER_HELP: &str = "\
 Exit codes:
   0  success
@@ -197,6 +200,8 @@ pub enum Vps {
     Stop(Power),
     /// Hard reboot, like pressing reset: asks first.
     Reset(Power),
+    #[command(flatten)]
+    Devices(devices::Devices),
 }
 
 /// Which VPSes `vps list` shows, and `--all-matching` acts on.

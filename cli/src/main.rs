@@ -80,5 +80,6 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Vps::Shutdown(p) => power(p, PowerAction::Shutdown).await,
         Vps::Stop(p) => power(p, PowerAction::Stop).await,
         Vps::Reset(p) => power(p, PowerAction::Reset).await,
+        Vps::Devices(command) => commands::devices::run(&client, &session, command).await,
     }
 }

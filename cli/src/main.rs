@@ -54,7 +54,8 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         // Serves instead of calling: no key, no client.
         Command::Sandbox(command) => return sandbox_serve::run(command, session.progress).await,
         Command::Mcp(args) => {
-            let (client, _sandbox) = connect(cli.sandbox, cli.context.as_deref(), cli.base_url.as_deref()).await?;
+            let (client, _sandbox) =
+                connect(cli.sandbox, cli.context.as_deref(), cli.base_url.as_deref()).await?;
             return commands::mcp::run(client, &args).await;
         }
         Command::Vps(command) => command,

@@ -37,13 +37,19 @@ impl Args {
     /// The arguments other than `params` (the path and query parameters), read as the operation's
     /// generated body type.
     pub fn body<T: DeserializeOwned>(&self, params: &[&str]) -> Result<T, Refusal> {
-        let body: Map<String, Value> =
-            self.0.iter().filter(|(k, _)| !params.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect();
+        let body: Map<String, Value> = self
+            .0
+            .iter()
+            .filter(|(k, _)| !params.contains(&k.as_str()))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
         serde_json::from_value(Value::Object(body)).map_err(|e| Refusal::arguments(format!("body: {e}")))
     }
 
     /// The arguments in the form a quote is bound to: `null` members dropped (they mean "absent").
     pub fn canonical(&self) -> Value {
-        Value::Object(self.0.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), v.clone())).collect())
+        Value::Object(
+            self.0.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), v.clone())).collect(),
+        )
     }
 }

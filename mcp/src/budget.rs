@@ -25,7 +25,10 @@ impl Budget {
     /// A budget with at most `ceiling` of recurring increases per session, in `currency` (or the
     /// first committed quote's).
     pub fn new(ceiling: Option<f64>, currency: Option<String>) -> Self {
-        Budget { ceiling, state: Mutex::new(Spent { amount: 0.0, currency: currency.map(|c| c.to_uppercase()) }) }
+        Budget {
+            ceiling,
+            state: Mutex::new(Spent { amount: 0.0, currency: currency.map(|c| c.to_uppercase()) }),
+        }
     }
 
     /// Reserves `cost` before a commit is sent, or refuses it.

@@ -125,7 +125,10 @@ impl std::error::Error for SettingsError {}
 ///
 /// # Errors
 /// [`SettingsError`] for an unknown tool name; the transport's error when the session cannot start.
-pub async fn serve_stdio(client: hostup::Client, settings: Settings) -> Result<(), Box<dyn std::error::Error>> {
+pub async fn serve_stdio(
+    client: hostup::Client,
+    settings: Settings,
+) -> Result<(), Box<dyn std::error::Error>> {
     use rmcp::ServiceExt;
     let server = HostupMcp::new(client, settings)?;
     let running = server.serve(rmcp::transport::stdio()).await?;

@@ -25,12 +25,17 @@ pub struct Refusal {
     pub may_have_reached_server: bool,
     /// Anything else worth reading: the quote, the HTTP status, field errors, the request id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub details: Option<Value>,
+    pub details: Option<Box<Value>>,
 }
 
 impl Refusal {
     /// A refusal decided here, before anything was sent.
-    pub fn new(kind: &'static str, code: &str, reason: impl Into<String>, recovery: impl Into<String>) -> Self {
+    pub fn new(
+        kind: &'static str,
+        code: &str,
+        reason: impl Into<String>,
+        recovery: impl Into<String>,
+    ) -> Self {
         Refusal {
             kind,
             code: code.to_string(),
@@ -53,7 +58,7 @@ impl Refusal {
 
     /// With more to read.
     pub fn with_details(mut self, details: Value) -> Self {
-        self.details = Some(details);
+        self.details = Some(Box::new(details));
         self
     }
 
@@ -116,12 +121,12 @@ impl From<Error> for Refusal {
                 let code = code.unwrap_or_else(|| format!("http_{}", api.status.as_u16()));
                 let recovery = api_recovery(&code, &error);
                 let mut refusal = Refusal::new("api_error", &code, reason, recovery);
-                refusal.details = Some(json!({
+                refusal.details = Some(Box::new(json!({
                     "status": api.status.as_u16(),
                     "requestId": api.request_id,
                     "fieldErrors": api.field_errors,
                     "retryAfterSeconds": api.retry_after.map(|d| d.as_secs()),
-                }));
+                })));
                 refusal
             }
             Error::Transport(_) | Error::Timeout(_) => Refusal::new(

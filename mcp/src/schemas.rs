@@ -98,7 +98,11 @@ impl InputSchema {
 
     /// The property names, for argument checks.
     pub fn property_names(&self) -> Vec<String> {
-        self.0.get("properties").and_then(Value::as_object).map(|p| p.keys().cloned().collect()).unwrap_or_default()
+        self.0
+            .get("properties")
+            .and_then(Value::as_object)
+            .map(|p| p.keys().cloned().collect())
+            .unwrap_or_default()
     }
 
     /// The schema as MCP sends it.

@@ -51,7 +51,10 @@ impl HostupMcp {
         for name in settings.allow.iter().flatten().chain(&settings.deny) {
             if !all.iter().any(|t| t.name == name) {
                 let known: Vec<&str> = all.iter().map(|t| t.name).collect();
-                return Err(SettingsError(format!("no tool named {name:?}; the tools are {}", known.join(", "))));
+                return Err(SettingsError(format!(
+                    "no tool named {name:?}; the tools are {}",
+                    known.join(", ")
+                )));
             }
         }
         let exposed = |tool: &ToolDef| {
@@ -110,7 +113,8 @@ impl HostupMcp {
     fn preview(&self, tool: &str, preview: crate::registry::Preview, args: &Args) -> Answer {
         let arguments = args.canonical();
         let cost = preview.cost.clone();
-        let pending = Pending { tool: tool.to_string(), arguments: arguments.clone(), cost, commit: preview.commit };
+        let pending =
+            Pending { tool: tool.to_string(), arguments: arguments.clone(), cost, commit: preview.commit };
         let token = self.inner.tokens.issue(pending)?;
         let lifetime = self.inner.tokens.lifetime().as_secs();
         let cost = preview.cost.as_ref().map(|c| {

@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::registry::{CommitFn, Cost};
 use crate::refusal::Refusal;
+use crate::registry::{CommitFn, Cost};
 
 /// Where "now" comes from (a test moves it by hand).
 pub type Clock = Arc<dyn Fn() -> Instant + Send + Sync>;
@@ -64,7 +64,8 @@ impl Tokens {
         getrandom::fill(&mut bytes).map_err(|e| {
             Refusal::new("internal", "no_randomness", format!("cannot make a token: {e}"), "Try again.")
         })?;
-        let token: String = std::iter::once("hq_".to_string()).chain(bytes.iter().map(|b| format!("{b:02x}"))).collect();
+        let token: String =
+            std::iter::once("hq_".to_string()).chain(bytes.iter().map(|b| format!("{b:02x}"))).collect();
         let now = (self.clock)();
         let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
         slots.retain(|_, slot| match slot {
@@ -81,12 +82,17 @@ impl Tokens {
     pub fn take(&self, token: &str, tool: &str, arguments: &Value) -> Result<Pending, Refusal> {
         let now = (self.clock)();
         let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
-        let refuse = |code: &str, reason: &str, recovery: &str| Err(Refusal::new("token", code, reason, recovery));
+        let refuse =
+            |code: &str, reason: &str, recovery: &str| Err(Refusal::new("token", code, reason, recovery));
         let again = "Call the preview tool again for a new quote and token.";
         match slots.get(token) {
             None => return refuse("token_unknown", "this token was never issued by this server", again),
             Some(Slot::Used { .. }) => {
-                return refuse("token_used", "this token has already been committed (a token commits once)", again);
+                return refuse(
+                    "token_used",
+                    "this token has already been committed (a token commits once)",
+                    again,
+                );
             }
             Some(Slot::Expired { .. }) => return refuse("token_expired", "this token has expired", again),
             Some(Slot::Pending { expires, .. }) if now >= *expires => {
@@ -94,7 +100,9 @@ impl Tokens {
                 let reason = format!("this token has expired (quotes live {}s)", self.lifetime.as_secs());
                 return refuse("token_expired", &reason, again);
             }
-            Some(Slot::Pending { pending, .. }) if pending.tool != tool || &pending.arguments != arguments => {
+            Some(Slot::Pending { pending, .. })
+                if pending.tool != tool || &pending.arguments != arguments =>
+            {
                 return refuse(
                     "token_mismatch",
                     "this token was issued for another request: a commit must restate the previewed tool \

@@ -34,7 +34,8 @@ pub fn parse_spend(text: &str) -> Result<(f64, Option<String>), String> {
         Some((amount, currency)) => (amount, Some(currency.trim().to_uppercase())),
         None => (text, None),
     };
-    let amount: f64 = amount.trim().parse().map_err(|_| format!("expected AMOUNT or AMOUNT:CURRENCY, got {text:?}"))?;
+    let amount: f64 =
+        amount.trim().parse().map_err(|_| format!("expected AMOUNT or AMOUNT:CURRENCY, got {text:?}"))?;
     if !amount.is_finite() || amount < 0.0 {
         return Err(format!("the amount must be a number of 0 or more, got {text:?}"));
     }

@@ -67,10 +67,12 @@ fn commit_gate(gate: Option<&ActionGate>, quote: serde_json::Value) -> Result<Ve
         .code
         .iter()
         .map(|code| match code.as_str() {
-            "existing_invoice_blocking" => "an unpaid invoice blocks the commit (existing_invoice_blocking): \
+            "existing_invoice_blocking" => {
+                "an unpaid invoice blocks the commit (existing_invoice_blocking): \
                  it will be refused unless this preview is made with cancelExistingInvoice: true, which \
                  cancels that invoice"
-                .to_string(),
+                    .to_string()
+            }
             other => format!("the server attached code {other} to this preview"),
         })
         .collect())
@@ -88,7 +90,8 @@ async fn preview_resources(client: Client, args: Args) -> Result<Preview, Refusa
     }
     let quote = client.preview_resources_checked(&id, &change).await?;
     let shown = redacted(&quote.preview)?;
-    let warnings = commit_gate(quote.preview.actions.as_ref().and_then(|a| a.can_commit.as_ref()), shown.clone())?;
+    let warnings =
+        commit_gate(quote.preview.actions.as_ref().and_then(|a| a.can_commit.as_ref()), shown.clone())?;
     let cancel = body.cancel_existing_invoice == Some(true);
     Ok(Preview {
         quote: json!({ "vpsId": id, "resources": quote.resources(), "preview": shown }),

@@ -19,6 +19,7 @@ pub const VPS_ID: &str = "The VPS id (vps_...) from list_vps `data[].id`. Never 
 
 /// A generated response as JSON, with the spec's secret fields redacted.
 pub fn redacted<T: Redact + Serialize>(value: &T) -> Result<Value, Refusal> {
-    hostup::redact::to_redacted_json(value)
-        .map_err(|e| Refusal::new("internal", "encode_failed", format!("cannot encode the answer: {e}"), "Try again."))
+    hostup::redact::to_redacted_json(value).map_err(|e| {
+        Refusal::new("internal", "encode_failed", format!("cannot encode the answer: {e}"), "Try again.")
+    })
 }

@@ -17,7 +17,11 @@ const ACTIONS: [(&str, PowerAction, &str); 6] = [
     ("shutdown", PowerAction::Shutdown, "powers off gracefully through the guest"),
     ("stop", PowerAction::Stop, "forces power off, like pulling the plug: unsaved data in the guest is lost"),
     ("restart", PowerAction::Restart, "reboots gracefully through the guest"),
-    ("force_restart", PowerAction::ForceRestart, "reboots, forced if the guest does not respond: unsaved data may be lost"),
+    (
+        "force_restart",
+        PowerAction::ForceRestart,
+        "reboots, forced if the guest does not respond: unsaved data may be lost",
+    ),
     ("reset", PowerAction::Reset, "hard-resets, like pressing reset: unsaved data in the guest is lost"),
 ];
 

@@ -26,7 +26,9 @@ pub fn tools() -> Vec<ToolDef> {
             "The VPS's automatic snapshot schedule (interval in hours, enabled), if any.",
             by_id("getVpsSnapshotSchedule"),
             |client, args| async move {
-                redacted(&client.get_vps_snapshot_schedule().id(args.string("id")?).send().await?.into_inner())
+                redacted(
+                    &client.get_vps_snapshot_schedule().id(args.string("id")?).send().await?.into_inner(),
+                )
             },
         ),
         ToolDef::read(
@@ -43,7 +45,9 @@ pub fn tools() -> Vec<ToolDef> {
             "The VPS's backup schedules (daily, weekly, monthly) and retention settings.",
             by_id("listVpsBackupSchedules"),
             |client, args| async move {
-                redacted(&client.list_vps_backup_schedules().id(args.string("id")?).send().await?.into_inner())
+                redacted(
+                    &client.list_vps_backup_schedules().id(args.string("id")?).send().await?.into_inner(),
+                )
             },
         ),
         ToolDef::read(

@@ -29,7 +29,8 @@ pub fn tools() -> Vec<ToolDef> {
             "DESTRUCTIVE: rolling back overwrites the VPS's disk with the snapshot `snapshotId` (its name \
              from list_snapshots). Checks the canRestore gate and that the snapshot exists, and returns a \
              quote with a token; `commit` starts the restore and answers its job.",
-            input("restoreVpsSnapshot").describe("snapshotId", "The snapshot's name from list_snapshots `data[].name`."),
+            input("restoreVpsSnapshot")
+                .describe("snapshotId", "The snapshot's name from list_snapshots `data[].name`."),
             snapshot_restore,
         ),
         ToolDef::preview(
@@ -56,7 +57,9 @@ fn job(job: &RecoveryJob) -> Answer {
         Some(op) => redacted(op)?,
         None => Value::Null,
     };
-    Ok(json!({ "vpsId": job.vps_id, "job": job.kind.to_string(), "target": job.target, "operation": operation }))
+    Ok(
+        json!({ "vpsId": job.vps_id, "job": job.kind.to_string(), "target": job.target, "operation": operation }),
+    )
 }
 
 const OVERWRITES: &str = "this overwrites the VPS's disk: everything written since is lost";
@@ -69,7 +72,9 @@ async fn snapshot_create(client: Client, args: Args) -> Result<Preview, Refusal>
     let list = client.list_vps_snapshots().id(&id).send().await?.into_inner();
     list.ensure_can_create()?;
     if list.find(&name).is_some() {
-        return Err(Refusal::arguments(format!("a snapshot named {name:?} already exists on {id}; pick another name")));
+        return Err(Refusal::arguments(format!(
+            "a snapshot named {name:?} already exists on {id}; pick another name"
+        )));
     }
     Ok(Preview {
         quote: json!({ "vpsId": id, "snapshot": name, "freeSlots": list.free_slots() }),

@@ -75,7 +75,9 @@ pub fn tools() -> Vec<ToolDef> {
                     .map(|i| Ok(json!({ "invoice": redacted(&i.invoice)?, "paymentLink": i.payment_link })))
                     .collect::<Result<_, Refusal>>()?;
                 let shown = redacted(&vps)?;
-                Ok(json!({ "billing": shown["billing"], "overdueInvoices": shown["overdueInvoices"], "unpaid": unpaid }))
+                Ok(
+                    json!({ "billing": shown["billing"], "overdueInvoices": shown["overdueInvoices"], "unpaid": unpaid }),
+                )
             },
         ),
         ToolDef::read(
@@ -127,10 +129,13 @@ async fn list_vps(client: Client, args: Args) -> Answer {
         request = request.primary_ip(ip);
     }
     let mut page = redacted(&request.send().await?.into_inner())?;
-    let filters: Vec<(&str, Value)> = [("serviceStatus", "/serviceStatus"), ("powerState", "/powerState"), ("isPayg", "/billing/isPayg")]
-        .into_iter()
-        .filter_map(|(name, pointer)| args.0.get(name).filter(|v| !v.is_null()).map(|v| (pointer, v.clone())))
-        .collect();
+    let filters: Vec<(&str, Value)> =
+        [("serviceStatus", "/serviceStatus"), ("powerState", "/powerState"), ("isPayg", "/billing/isPayg")]
+            .into_iter()
+            .filter_map(|(name, pointer)| {
+                args.0.get(name).filter(|v| !v.is_null()).map(|v| (pointer, v.clone()))
+            })
+            .collect();
     if let Some(Value::Array(items)) = page.get_mut("data") {
         let before = items.len();
         items.retain(|vps| filters.iter().all(|(pointer, wanted)| vps.pointer(pointer) == Some(wanted)));

@@ -4,7 +4,9 @@
 //! - `operations`: per operationId, one object schema holding the operation's path and query
 //!   parameters and its JSON body's properties (the shape a tool's arguments take);
 //! - `schemas`: every component schema, for tools that filter on a field of a response;
-//! - `errorCodes`: the documented Problem Details codes and what each means (`x-enum-descriptions`).
+//! - `errorCodes`: the documented Problem Details codes and what each means (`x-enum-descriptions`);
+//! - `secretArguments`: per operationId, the body properties marked `x-hostup-secret`, which the
+//!   write log never shows.
 //!
 //! Schemas are converted from OpenAPI 3.0 to JSON Schema 2020-12 by `hostup-schema` (the converter
 //! the sandbox validates requests with) and their `$ref`s are inlined: MCP clients read a tool's
@@ -38,6 +40,7 @@ fn main() {
         "operations": operations(&converted).unwrap_or_else(|e| fail(e)),
         "schemas": component_schemas(&converted),
         "errorCodes": error_codes(&doc),
+        "secretArguments": secret_arguments(&doc),
     });
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     let path = out_dir.join("tool_schemas.json");
@@ -158,4 +161,32 @@ fn error_codes(doc: &Value) -> Map<String, Value> {
             Some((code.as_str()?.to_string(), descriptions.get(i).cloned().unwrap_or(Value::Null)))
         })
         .collect()
+}
+
+/// Per operationId, the top-level body properties marked `x-hostup-secret` (before conversion,
+/// which drops `x-` keys).
+fn secret_arguments(doc: &Value) -> Map<String, Value> {
+    let mut out = Map::new();
+    for item in doc["paths"].as_object().into_iter().flat_map(|p| p.values()) {
+        for operation in METHODS.iter().filter_map(|m| item.get(*m)) {
+            let (Some(id), body) = (
+                operation["operationId"].as_str(),
+                &operation["requestBody"]["content"]["application/json"]["schema"],
+            ) else {
+                continue;
+            };
+            let body = inline(doc, body, 0);
+            let secret: Vec<Value> = body["properties"]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .filter(|(_, schema)| schema["x-hostup-secret"] == Value::Bool(true))
+                .map(|(name, _)| Value::from(name.as_str()))
+                .collect();
+            if !secret.is_empty() {
+                out.insert(id.to_string(), Value::Array(secret));
+            }
+        }
+    }
+    out
 }

@@ -1,6 +1,6 @@
 //! The write log: one JSON line per quote issued and per commit (committed or refused), on stderr
-//! or in a file, with arguments redacted by the spec's secret fields. Tokens are logged by a short
-//! prefix only.
+//! or in a file, with the arguments the spec marks `x-hostup-secret` redacted. Tokens are logged by
+//! a short prefix only.
 
 use std::io::Write;
 use std::sync::Mutex;
@@ -20,8 +20,21 @@ impl Audit {
         Audit { sink: Mutex::new(sink) }
     }
 
-    /// One event: `quote`, `commit` or `refused`, for `tool`, with its arguments and outcome.
-    pub fn record(&self, event: &str, tool: &str, token: Option<&str>, arguments: &Value, outcome: Value) {
+    /// One event: `quote`, `commit` or `refused`, for `tool`, with its arguments (the `secrets`
+    /// among them shown as `[redacted]`) and outcome.
+    pub fn record(
+        &self,
+        event: &str,
+        tool: &str,
+        token: Option<&str>,
+        arguments: &Value,
+        secrets: &[String],
+        outcome: Value,
+    ) {
+        let mut arguments = arguments.clone();
+        for name in secrets {
+            hostup::redact::redact_pointers(&mut arguments, &[&format!("/{name}")]);
+        }
         let at = OffsetDateTime::now_utc().format(&Rfc3339).unwrap_or_default();
         let token = token.map(|t| t.chars().take(11).collect::<String>() + "…");
         let line = json!({

@@ -23,6 +23,9 @@ pub struct Refusal {
     pub recovery: String,
     /// Whether a request may have reached HostUp (and so may have been applied).
     pub may_have_reached_server: bool,
+    /// The server answered with a 4xx: it refused the request, so nothing was applied.
+    #[serde(skip)]
+    pub refused_by_server: bool,
     /// Anything else worth reading: the quote, the HTTP status, field errors, the request id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<Box<Value>>,
@@ -42,6 +45,7 @@ impl Refusal {
             reason: reason.into(),
             recovery: recovery.into(),
             may_have_reached_server: false,
+            refused_by_server: false,
             details: None,
         }
     }
@@ -148,6 +152,7 @@ impl From<Error> for Refusal {
             ),
         };
         refusal.may_have_reached_server = reached;
+        refusal.refused_by_server = error.status().is_some_and(|s| s.is_client_error());
         refusal
     }
 }

@@ -35,9 +35,10 @@ pub fn component(name: &str) -> Value {
     GENERATED["schemas"].get(name).cloned().unwrap_or_else(|| panic!("the spec has no schema {name}"))
 }
 
-/// A tool's input schema, built from an operation's and edited per tool.
+/// A tool's input schema, built from an operation's and edited per tool, with the names of its
+/// secret arguments (never logged).
 #[derive(Clone, Debug)]
-pub struct InputSchema(Map<String, Value>);
+pub struct InputSchema(Map<String, Value>, Vec<String>);
 
 impl InputSchema {
     /// The parameters and body properties of `operation_id`.
@@ -49,7 +50,8 @@ impl InputSchema {
             Value::Object(schema) => {
                 let mut schema = schema.clone();
                 schema.remove("description");
-                InputSchema(schema)
+                let secrets = GENERATED["secretArguments"][operation_id].as_array().into_iter().flatten();
+                InputSchema(schema, secrets.filter_map(|s| s.as_str().map(String::from)).collect())
             }
             _ => panic!("the spec has no operation {operation_id}"),
         }
@@ -60,7 +62,7 @@ impl InputSchema {
         let mut schema = Map::new();
         schema.insert("type".into(), "object".into());
         schema.insert("properties".into(), Value::Object(Map::new()));
-        InputSchema(schema)
+        InputSchema(schema, Vec::new())
     }
 
     /// Without these properties (a `dryRun` the tool sets itself, a field the tool does not offer).
@@ -103,6 +105,11 @@ impl InputSchema {
             .and_then(Value::as_object)
             .map(|p| p.keys().cloned().collect())
             .unwrap_or_default()
+    }
+
+    /// The arguments marked `x-hostup-secret` in the spec.
+    pub fn secret_names(&self) -> &[String] {
+        &self.1
     }
 
     /// The schema as MCP sends it.

@@ -109,6 +109,11 @@ impl HostupMcp {
         }
     }
 
+    /// The arguments of `tool` the spec marks secret (for the log).
+    fn secrets(&self, tool: &str) -> &[String] {
+        self.inner.tools.iter().find(|t| t.name == tool).map(|t| t.input.secret_names()).unwrap_or_default()
+    }
+
     /// Keeps the commit behind a new token and answers with the quote.
     fn preview(&self, tool: &str, preview: crate::registry::Preview, args: &Args) -> Answer {
         let arguments = args.canonical();
@@ -123,7 +128,14 @@ impl HostupMcp {
                 "dueNow": c.due_now, "currency": c.currency,
             })
         });
-        self.inner.audit.record("quote", tool, Some(&token), &arguments, json!({"cost": cost}));
+        self.inner.audit.record(
+            "quote",
+            tool,
+            Some(&token),
+            &arguments,
+            self.secrets(tool),
+            json!({"cost": cost}),
+        );
         Ok(json!({
             "quote": preview.quote,
             "cost": cost,
@@ -145,7 +157,15 @@ impl HostupMcp {
             Some(_) => return Err(Refusal::arguments("`arguments` must be an object")),
         };
         let refused = |refusal: Refusal| {
-            self.inner.audit.record("refused", &tool, token.as_deref(), &arguments, refusal.to_json());
+            let secrets = self.secrets(&tool);
+            self.inner.audit.record(
+                "refused",
+                &tool,
+                token.as_deref(),
+                &arguments,
+                secrets,
+                refusal.to_json(),
+            );
             Err(refusal)
         };
         let Some(token) = token.as_deref() else {
@@ -167,11 +187,19 @@ impl HostupMcp {
         match outcome {
             Ok(result) => {
                 let spending = self.inner.budget.summary();
-                self.inner.audit.record("commit", &tool, Some(token), &arguments, json!({"committed": true}));
+                let secrets = self.secrets(&tool);
+                self.inner.audit.record(
+                    "commit",
+                    &tool,
+                    Some(token),
+                    &arguments,
+                    secrets,
+                    json!({"committed": true}),
+                );
                 Ok(json!({"committed": true, "preview": tool, "result": result, "spending": spending}))
             }
             Err(refusal) => {
-                if !refusal.may_have_reached_server {
+                if !refusal.may_have_reached_server || refusal.refused_by_server {
                     self.inner.budget.release(pending.cost.as_ref());
                 }
                 refused(refusal)

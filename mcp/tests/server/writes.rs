@@ -77,6 +77,10 @@ async fn gates_billing_models_and_unpaid_invoices_refuse_with_their_code_and_rec
     assert_eq!(refused.code(), "existing_invoice_blocking", "{}", refused.json);
     assert_eq!(refused.json["error"]["mayHaveReachedServer"], true);
     assert!(refused.json["error"]["recovery"].as_str().unwrap().contains("cancelExistingInvoice"));
+    // The server refused it, so nothing was spent.
+    let next =
+        session.call("preview_power_action", json!({"id": fleet::MONTHLY_SEK, "action": "restart"})).await;
+    assert_eq!(next.ok()["spending"]["committedRecurringIncrease"], 0.0, "{}", next.json);
 
     let bad = session
         .call("preview_resource_change", json!({"id": fleet::MONTHLY_SEK, "resources": {"bandwidthGb": 7}}))

@@ -10,6 +10,8 @@ use serde_json::Value;
 
 #[path = "args/devices.rs"]
 pub mod devices;
+#[path = "args/mcp.rs"]
+pub mod mcp;
 
 const AFTER_HELP: &str = "\
 Exit codes:
@@ -106,6 +108,8 @@ pub enum Command {
     /// Stored credentials: an API key and base URL under a name.
     #[command(subcommand)]
     Context(Context),
+    /// Serve HostUp to an AI agent over the Model Context Protocol (stdio).
+    Mcp(mcp::Mcp),
     /// Print a shell completion script on stdout.
     Completion {
         /// The shell.

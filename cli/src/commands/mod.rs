@@ -3,6 +3,7 @@
 pub mod completion;
 pub mod context;
 pub mod devices;
+pub mod mcp;
 pub mod power;
 pub mod vps;
 

@@ -10,6 +10,10 @@ use serde_json::Value;
 
 #[path = "args/access.rs"]
 pub mod access;
+#[path = "args/devices.rs"]
+pub mod devices;
+#[path = "args/mcp.rs"]
+pub mod mcp;
 
 const AFTER_HELP: &str = "\
 Exit codes:
@@ -109,6 +113,8 @@ pub enum Command {
     /// The account's SSH public keys.
     #[command(subcommand)]
     SshKey(access::SshKey),
+    /// Serve HostUp to an AI agent over the Model Context Protocol (stdio).
+    Mcp(mcp::Mcp),
     /// Print a shell completion script on stdout.
     Completion {
         /// The shell.
@@ -205,6 +211,7 @@ pub enum Vps {
     Reset(Power),
     #[command(flatten)]
     Access(access::VpsAccess),
+    Devices(devices::Devices),
 }
 
 /// Which VPSes `vps list` shows, and `--all-matching` acts on.

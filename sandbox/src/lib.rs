@@ -43,6 +43,7 @@ mod access;
 mod api;
 mod auth;
 mod catalog;
+mod devices;
 mod faults;
 pub mod fleet;
 mod gates;
@@ -202,7 +203,7 @@ impl SandboxConfig {
                 let fleet = fleet::seed();
                 let recovery = recovery::seed(&fleet);
                 let access = access::seed(&fleet, self.seed);
-                State { fleet, jobs: Default::default(), recovery, access }
+                State { fleet, jobs: Default::default(), recovery, access, devices: Default::default() }
             }),
             ids: ids::Ids::new(self.seed),
             budget: limits::Budget::new(self.rate_limit.0, self.rate_limit.1),

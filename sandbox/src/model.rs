@@ -242,6 +242,8 @@ pub(crate) struct State {
     pub recovery: crate::recovery::Recovery,
     /// SSH keys, password login, interfaces and addresses.
     pub access: crate::access::Access,
+    /// Firewalls, extra disks, CD/DVD drives and the ISO library.
+    pub devices: crate::devices::Devices,
 }
 
 impl State {

@@ -3,6 +3,8 @@
 pub mod access;
 pub mod completion;
 pub mod context;
+pub mod devices;
+pub mod mcp;
 pub mod network;
 pub mod power;
 pub mod vps;

@@ -10,6 +10,9 @@
 mod access;
 mod backups;
 mod billing;
+mod disks;
+mod firewall;
+mod iso;
 mod legacy;
 mod network;
 mod power;
@@ -36,7 +39,7 @@ type Reply = Result<Response, Fail>;
 pub(crate) type Handler = fn(&Shared, &Call<'_>) -> Reply;
 
 /// The stateful operations, per resource.
-const TABLES: [&[(&str, Handler)]; 10] = [
+const TABLES: [&[(&str, Handler)]; 13] = [
     read::HANDLERS,
     power::HANDLERS,
     billing::HANDLERS,
@@ -47,6 +50,9 @@ const TABLES: [&[(&str, Handler)]; 10] = [
     recovery_jobs::HANDLERS,
     access::HANDLERS,
     network::HANDLERS,
+    firewall::HANDLERS,
+    disks::HANDLERS,
+    iso::HANDLERS,
 ];
 
 /// The component of the path parameter that names a VPS of the fleet.

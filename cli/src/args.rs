@@ -211,6 +211,7 @@ pub enum Vps {
     Reset(Power),
     #[command(flatten)]
     Access(access::VpsAccess),
+    #[command(flatten)]
     Devices(devices::Devices),
 }
 

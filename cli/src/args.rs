@@ -10,6 +10,8 @@ use serde_json::Value;
 
 #[path = "args/mcp.rs"]
 pub mod mcp;
+#[path = "args/recovery.rs"]
+pub mod recovery;
 
 const AFTER_HELP: &str = "\
 Exit codes:
@@ -202,6 +204,8 @@ pub enum Vps {
     Stop(Power),
     /// Hard reboot, like pressing reset: asks first.
     Reset(Power),
+    #[command(flatten)]
+    Recovery(recovery::Recovery),
 }
 
 /// Which VPSes `vps list` shows, and `--all-matching` acts on.

@@ -78,6 +78,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Vps::Shutdown(p) => power(p, PowerAction::Shutdown).await,
         Vps::Stop(p) => power(p, PowerAction::Stop).await,
         Vps::Reset(p) => power(p, PowerAction::Reset).await,
+        Vps::Recovery(command) => commands::recovery::run(&client, &session, command).await,
     }
 }
 

@@ -4,6 +4,7 @@ pub mod completion;
 pub mod context;
 pub mod mcp;
 pub mod power;
+pub mod recovery;
 pub mod vps;
 
 use crate::output::Printer;

@@ -10,4 +10,5 @@ mod contexts;
 mod mcp;
 mod output;
 mod reboot_wait;
+mod recovery;
 mod sandbox_serve;

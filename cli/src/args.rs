@@ -8,6 +8,8 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde_json::Value;
 
+#[path = "args/devices.rs"]
+pub mod devices;
 #[path = "args/mcp.rs"]
 pub mod mcp;
 #[path = "args/recovery.rs"]
@@ -206,6 +208,8 @@ pub enum Vps {
     Reset(Power),
     #[command(flatten)]
     Recovery(recovery::Recovery),
+    #[command(flatten)]
+    Devices(devices::Devices),
 }
 
 /// Which VPSes `vps list` shows, and `--all-matching` acts on.

@@ -42,6 +42,7 @@
 mod api;
 mod auth;
 mod catalog;
+mod devices;
 mod faults;
 pub mod fleet;
 mod gates;
@@ -200,7 +201,7 @@ impl SandboxConfig {
             state: Mutex::new({
                 let fleet = fleet::seed();
                 let recovery = recovery::seed(&fleet);
-                State { fleet, jobs: Default::default(), recovery }
+                State { fleet, jobs: Default::default(), recovery, devices: Default::default() }
             }),
             ids: ids::Ids::new(self.seed),
             budget: limits::Budget::new(self.rate_limit.0, self.rate_limit.1),

@@ -240,6 +240,8 @@ pub(crate) struct State {
     pub jobs: HashMap<String, Job>,
     /// Snapshots, backups, their schedules and jobs.
     pub recovery: crate::recovery::Recovery,
+    /// Firewalls, extra disks, CD/DVD drives and the ISO library.
+    pub devices: crate::devices::Devices,
 }
 
 impl State {

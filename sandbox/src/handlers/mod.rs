@@ -9,6 +9,9 @@
 
 mod backups;
 mod billing;
+mod disks;
+mod firewall;
+mod iso;
 mod legacy;
 mod power;
 mod read;
@@ -34,7 +37,7 @@ type Reply = Result<Response, Fail>;
 pub(crate) type Handler = fn(&Shared, &Call<'_>) -> Reply;
 
 /// The stateful operations, per resource.
-const TABLES: [&[(&str, Handler)]; 8] = [
+const TABLES: [&[(&str, Handler)]; 11] = [
     read::HANDLERS,
     power::HANDLERS,
     billing::HANDLERS,
@@ -43,6 +46,9 @@ const TABLES: [&[(&str, Handler)]; 8] = [
     snapshots::HANDLERS,
     backups::HANDLERS,
     recovery_jobs::HANDLERS,
+    firewall::HANDLERS,
+    disks::HANDLERS,
+    iso::HANDLERS,
 ];
 
 /// The component of the path parameter that names a VPS of the fleet.

@@ -3,14 +3,13 @@
 #![deny(missing_docs)]
 
 mod areas;
+// Area helpers that other areas use by these short paths.
+use areas::{confirm, follow, gates};
 mod clock;
 mod config;
-mod confirm;
 mod credentials;
 mod diagnose;
 mod error;
-mod follow;
-mod gates;
 #[allow(missing_docs, clippy::all, unused_imports, dead_code)]
 mod generated {
     include!(concat!(env!("OUT_DIR"), "/client.rs"));

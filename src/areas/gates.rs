@@ -35,7 +35,7 @@ impl VpsDetails {
     ///
     /// ```
     /// use hostup::Action;
-    /// # let json = include_str!("../openapi/examples/getVpsDetails.200.json");
+    /// # let json = include_str!("../../openapi/examples/getVpsDetails.200.json");
     /// let vps: hostup::types::VpsDetails = serde_json::from_str(json).unwrap();
     /// let allowed = vps.allowed_actions();
     /// assert!(allowed.contains(&Action::Restart));
@@ -61,7 +61,7 @@ mod tests {
     use super::*;
 
     fn details() -> VpsDetails {
-        serde_json::from_str(include_str!("../openapi/examples/getVpsDetails.200.json")).unwrap()
+        serde_json::from_str(include_str!("../../openapi/examples/getVpsDetails.200.json")).unwrap()
     }
 
     #[test]

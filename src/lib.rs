@@ -4,7 +4,8 @@
 
 mod areas;
 // Area helpers that other areas use by these short paths.
-use areas::{confirm, follow, gates};
+use areas::{confirm, follow};
+pub use areas::gates;
 mod clock;
 mod config;
 mod credentials;

@@ -12,7 +12,7 @@ pub(crate) mod confirm;
 pub(crate) mod convert;
 pub(crate) mod deploy;
 pub(crate) mod follow;
-pub(crate) mod gates;
+pub mod gates;
 pub(crate) mod guarded;
 pub(crate) mod jobs;
 pub(crate) mod legacy;

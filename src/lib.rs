@@ -4,8 +4,8 @@
 
 mod areas;
 // Area helpers that other areas use by these short paths.
-use areas::{confirm, follow};
 pub use areas::gates;
+use areas::{confirm, follow};
 mod clock;
 mod config;
 mod credentials;

@@ -8,6 +8,9 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde_json::Value;
 
+#[path = "args/mcp.rs"]
+pub mod mcp;
+
 const AFTER_HELP: &str = "\
 Exit codes:
   0  success
@@ -103,6 +106,8 @@ pub enum Command {
     /// Stored credentials: an API key and base URL under a name.
     #[command(subcommand)]
     Context(Context),
+    /// Serve HostUp to an AI agent over the Model Context Protocol (stdio).
+    Mcp(mcp::Mcp),
     /// Print a shell completion script on stdout.
     Completion {
         /// The shell.

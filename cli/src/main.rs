@@ -53,16 +53,14 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Context(command) => return commands::context::run(&session, &command),
         // Serves instead of calling: no key, no client.
         Command::Sandbox(command) => return sandbox_serve::run(command, session.progress).await,
+        Command::Mcp(args) => {
+            let (client, _sandbox) =
+                connect(cli.sandbox, cli.context.as_deref(), cli.base_url.as_deref()).await?;
+            return commands::mcp::run(client, &args).await;
+        }
         Command::Vps(command) => command,
     };
-    let sandbox = if cli.sandbox { Some(Sandbox::start().await) } else { None };
-    let client = match &sandbox {
-        Some(sandbox) => sandbox.client(),
-        None => {
-            let given = credentials::Given::flags(cli.context.as_deref(), cli.base_url.as_deref());
-            credentials::client(credentials::resolve(given)?)?
-        }
-    };
+    let (client, _sandbox) = connect(cli.sandbox, cli.context.as_deref(), cli.base_url.as_deref()).await?;
     let power = |p, action| commands::power::run(&client, &session, p, action);
     match &vps {
         Vps::List(filters) => commands::vps::list(&client, &session, filters).await,
@@ -81,4 +79,18 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Vps::Stop(p) => power(p, PowerAction::Stop).await,
         Vps::Reset(p) => power(p, PowerAction::Reset).await,
     }
+}
+
+/// A client for the embedded sandbox (kept alive by the returned handle) or the credentials.
+async fn connect(
+    sandbox: bool,
+    context: Option<&str>,
+    base_url: Option<&str>,
+) -> Result<(hostup::Client, Option<Sandbox>), Failure> {
+    if sandbox {
+        let sandbox = Sandbox::start().await;
+        return Ok((sandbox.client(), Some(sandbox)));
+    }
+    let given = credentials::Given::flags(context, base_url);
+    Ok((credentials::client(credentials::resolve(given)?)?, None))
 }

@@ -2,6 +2,7 @@
 
 pub mod completion;
 pub mod context;
+pub mod mcp;
 pub mod power;
 pub mod vps;
 

@@ -3,14 +3,14 @@
 #![deny(missing_docs)]
 
 mod areas;
+// Area helpers that other areas use by these short paths.
+pub use areas::gates;
+use areas::{confirm, follow};
 mod clock;
 mod config;
-mod confirm;
 mod credentials;
 mod diagnose;
 mod error;
-mod follow;
-pub mod gates;
 #[allow(missing_docs, clippy::all, unused_imports, dead_code)]
 mod generated {
     include!(concat!(env!("OUT_DIR"), "/client.rs"));

@@ -10,6 +10,9 @@
 mod backups;
 mod billing;
 mod legacy;
+mod lifecycle;
+mod orders;
+mod payg;
 mod power;
 mod read;
 mod recovery_jobs;
@@ -34,7 +37,7 @@ type Reply = Result<Response, Fail>;
 pub(crate) type Handler = fn(&Shared, &Call<'_>) -> Reply;
 
 /// The stateful operations, per resource.
-const TABLES: [&[(&str, Handler)]; 8] = [
+const TABLES: [&[(&str, Handler)]; 11] = [
     read::HANDLERS,
     power::HANDLERS,
     billing::HANDLERS,
@@ -43,6 +46,9 @@ const TABLES: [&[(&str, Handler)]; 8] = [
     snapshots::HANDLERS,
     backups::HANDLERS,
     recovery_jobs::HANDLERS,
+    payg::HANDLERS,
+    lifecycle::HANDLERS,
+    orders::HANDLERS,
 ];
 
 /// The component of the path parameter that names a VPS of the fleet.

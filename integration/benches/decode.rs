@@ -2,7 +2,7 @@
 //! serde structs with the same field set (what "a few lines of serde" would be).
 //!
 //! ```sh
-//! cargo bench --bench decode
+//! cargo bench -p hostup-integration --bench decode
 //! ```
 //!
 //! First divan's table (every contender, timed on its own), then interleaved A/B rounds whose

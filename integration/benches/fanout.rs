@@ -2,7 +2,7 @@
 //! sandbox with a budget of R requests per window. A timed run, not a micro-benchmark.
 //!
 //! ```sh
-//! cargo bench --bench fanout
+//! cargo bench -p hostup-integration --bench fanout
 //! ```
 //!
 //! N calls at R per window cannot finish before window number ceil(N/R) opens, (ceil(N/R) - 1)

@@ -4,7 +4,7 @@
 //! HostUp-style `X-RateLimit-*` headers.
 //!
 //! ```sh
-//! cargo bench --bench overhead
+//! cargo bench -p hostup-integration --bench overhead
 //! ```
 //!
 //! The server runs on its own thread and runtime; the callers share another current-thread

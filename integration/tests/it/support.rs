@@ -20,7 +20,7 @@ pub const VPS_ID: &str = "vps_01hxa3b4c5d6e7f8g9h0j1k2m3";
 
 /// A fixture from `openapi/examples/`, as text.
 pub fn fixture(name: &str) -> String {
-    let path = format!("{}/openapi/examples/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/../openapi/examples/{name}.json", env!("CARGO_MANIFEST_DIR"));
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("fixture {path}: {e}"))
 }
 

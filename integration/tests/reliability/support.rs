@@ -25,7 +25,7 @@ pub async fn guard<F: Future>(call: F) -> F::Output {
 
 /// A fixture from `openapi/examples/`, as text.
 pub fn fixture(name: &str) -> String {
-    let path = format!("{}/openapi/examples/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/../openapi/examples/{name}.json", env!("CARGO_MANIFEST_DIR"));
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("fixture {path}: {e}"))
 }
 

@@ -107,7 +107,7 @@ async fn a_cold_crowd_waits_for_the_first_answer_then_keeps_to_the_budget() {
 }
 
 /// The figure at full size: 1000 calls on 20 per second (about 50 s). Opt in with
-/// `cargo test --test reliability -- --ignored --exact concurrency::soak_1000_calls_on_20_per_second`.
+/// `cargo test -p hostup-integration --test reliability -- --ignored --exact concurrency::soak_1000_calls_on_20_per_second`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "takes about a minute; run by hand"]
 async fn soak_1000_calls_on_20_per_second() {

@@ -9,9 +9,9 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::Relaxed};
 use std::time::{Duration, Instant};
 
 /// The docs' full `getVpsDetails` example.
-pub const DETAILS_FIXTURE: &str = include_str!("../../openapi/examples/getVpsDetails.200.json");
+pub const DETAILS_FIXTURE: &str = include_str!("../../../openapi/examples/getVpsDetails.200.json");
 /// The docs' `listVps` example (one item).
-pub const LIST_FIXTURE: &str = include_str!("../../openapi/examples/listVps.200.json");
+pub const LIST_FIXTURE: &str = include_str!("../../../openapi/examples/listVps.200.json");
 
 /// One contender of a comparison: a name and one iteration of the work.
 pub struct Contender<'a> {

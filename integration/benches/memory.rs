@@ -3,7 +3,7 @@
 //! VPSes. Streaming must stay flat; collecting with `all_vps()` is shown for contrast.
 //!
 //! ```sh
-//! cargo bench --bench memory
+//! cargo bench -p hostup-integration --bench memory
 //! ```
 //!
 //! The sandbox's fleet has 8 VPSes and no way to add more, so the list pages come from a minimal

@@ -117,7 +117,7 @@ fn numbers_as_floats(value: &Value) -> Value {
 }
 
 fn has_fixture(name: &str) -> bool {
-    std::path::Path::new(&format!("{}/openapi/examples/{name}.json", env!("CARGO_MANIFEST_DIR"))).exists()
+    std::path::Path::new(&format!("{}/../openapi/examples/{name}.json", env!("CARGO_MANIFEST_DIR"))).exists()
 }
 
 #[tokio::test]

@@ -8,6 +8,9 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde_json::Value;
 
+#[path = "args/lifecycle.rs"]
+pub mod lifecycle;
+
 const AFTER_HELP: &str = "\
 Exit codes:
   0  success
@@ -103,6 +106,8 @@ pub enum Command {
     /// Stored credentials: an API key and base URL under a name.
     #[command(subcommand)]
     Context(Context),
+    #[command(flatten)]
+    Lifecycle(lifecycle::Commands),
     /// Print a shell completion script on stdout.
     Completion {
         /// The shell.
@@ -197,6 +202,8 @@ pub enum Vps {
     Stop(Power),
     /// Hard reboot, like pressing reset: asks first.
     Reset(Power),
+    #[command(flatten)]
+    Lifecycle(lifecycle::VpsLifecycle),
 }
 
 /// Which VPSes `vps list` shows, and `--all-matching` acts on.

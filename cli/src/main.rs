@@ -53,15 +53,27 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Context(command) => return commands::context::run(&session, &command),
         // Serves instead of calling: no key, no client.
         Command::Sandbox(command) => return sandbox_serve::run(command, session.progress).await,
-        Command::Vps(command) => command,
+        Command::Vps(command) => Ok(command),
+        Command::Lifecycle(command) => Err(command),
     };
     let sandbox = if cli.sandbox { Some(Sandbox::start().await) } else { None };
     let client = match &sandbox {
         Some(sandbox) => sandbox.client(),
         None => {
             let given = credentials::Given::flags(cli.context.as_deref(), cli.base_url.as_deref());
-            credentials::client(credentials::resolve(given)?)?
+            match (credentials::resolve(given), &vps) {
+                (Ok(found), _) => credentials::client(found)?,
+                // The catalogue is public: no key is no problem.
+                (Err(_), Err(command)) if commands::payg::is_public(command) => {
+                    commands::payg::public_client(cli.base_url.as_deref())?
+                }
+                (Err(e), _) => return Err(e),
+            }
         }
+    };
+    let vps = match vps {
+        Ok(vps) => vps,
+        Err(command) => return commands::payg::run(&client, &session, &command).await,
     };
     let power = |p, action| commands::power::run(&client, &session, p, action);
     match &vps {
@@ -80,5 +92,6 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Vps::Shutdown(p) => power(p, PowerAction::Shutdown).await,
         Vps::Stop(p) => power(p, PowerAction::Stop).await,
         Vps::Reset(p) => power(p, PowerAction::Reset).await,
+        Vps::Lifecycle(command) => commands::lifecycle::run(&client, &session, command).await,
     }
 }

@@ -2,6 +2,8 @@
 
 pub mod completion;
 pub mod context;
+pub mod lifecycle;
+pub mod payg;
 pub mod power;
 pub mod vps;
 

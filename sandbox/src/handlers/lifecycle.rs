@@ -54,7 +54,7 @@ fn period_end(shared: &Shared, vps: &crate::model::Vps) -> SystemTime {
 /// Files a cancellation. An overdue invoice refuses it with 409
 /// `cancellation_blocked_overdue_invoice` and switches auto-renewal off, as the docs say.
 /// `immediate` answers 202 with `cancellationLookupPending`: the status route shows the record
-/// after a quarter of a job duration, and the VPS goes after two job durations.
+/// after a quarter of a job duration, and the VPS goes after four job durations.
 fn cancel(shared: &Shared, call: &Call<'_>) -> Reply {
     let request: VpsCancelRequest = call.body()?;
     let id = call.param("id");
@@ -78,7 +78,7 @@ fn cancel(shared: &Shared, call: &Call<'_>) -> Reply {
         reason: request.reason.to_string(),
         status: if immediate { CancelStatus::Pending } else { CancelStatus::Scheduled },
         cancelled_at: wall,
-        effective_at: if immediate { wall + shared.job_duration * 2 } else { period_end(shared, vps) },
+        effective_at: if immediate { wall + shared.job_duration * 4 } else { period_end(shared, vps) },
         visible_at: if immediate { wall + shared.job_duration / 4 } else { wall },
     };
     let mut answer = cancellation_json(&cancellation);

@@ -253,7 +253,7 @@ async fn cancellations_go_through_every_status() {
     sandbox.faults().set_clock_offset(15 * 60);
     let pending = client.get_vps_cancellation().id(payg).send().await.unwrap().into_inner();
     assert_eq!((pending.status, pending.revokable), (Some(CancellationStatus::Pending), Some(true)));
-    sandbox.faults().set_clock_offset(2 * 3600);
+    sandbox.faults().set_clock_offset(4 * 3600);
     assert_eq!(error(client.get_vps().id(payg).send().await).status().map(|s| s.as_u16()), Some(404));
     let all = client.list_cancellations().send().await.unwrap().into_inner().cancellations;
     let gone = all.iter().find_map(|c| c.vps_cancellation().filter(|c| c.vps_id.as_deref() == Some(payg)));
@@ -270,7 +270,7 @@ async fn cancellations_go_through_every_status() {
 
 #[tokio::test]
 async fn the_cancel_helper_follows_the_lookup_until_the_record_shows() {
-    // Looked up for a quarter second, effective after two: the helper sees it pending.
+    // Looked up for a quarter second, effective after four: the helper sees it pending.
     let sandbox =
         Sandbox::builder().record_exchanges(true).job_duration(Duration::from_secs(1)).start().await;
     let client = sandbox.client();

@@ -85,8 +85,8 @@ impl Quota {
 pub(crate) struct LimitRequest {
     pub id: String,
     pub limit_type: String,
-    pub current: serde_json::Value,
-    pub requested: serde_json::Value,
+    pub current: u64,
+    pub requested: u64,
     pub reason: String,
 }
 

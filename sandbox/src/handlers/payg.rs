@@ -19,7 +19,7 @@ use hostup::limits::{
     PAYG_DEPLOYMENT_REQUEST_MEMORY_GB_MAX, PAYG_DEPLOYMENT_REQUEST_MEMORY_GB_MIN,
     PAYG_DEPLOYMENT_REQUEST_STORAGE_GB_MAX, PAYG_DEPLOYMENT_REQUEST_STORAGE_GB_MIN,
 };
-use hostup::types::PaygDeploymentRequest;
+use hostup::types::{PaygDeploymentRequest, PaygLimitRequest};
 
 pub(super) const HANDLERS: &[(&str, Handler)] = &[
     ("getPaygDeploymentOptions", |shared, _| ok(&options(&shared.lock()))),
@@ -146,17 +146,17 @@ fn create(shared: &Shared, call: &Call<'_>) -> Reply {
     ok(&answer)
 }
 
-/// Files a limit request as sent (the spec bounds its numbers from below only, so they are kept
-/// as JSON numbers rather than narrowed).
+/// Files a limit request; it stays pending (support reviews it). Numbers beyond what a quota can
+/// hold (u64) are refused with 400.
 fn request_limit(shared: &Shared, call: &Call<'_>) -> Reply {
-    let body = &call.body;
+    let request: PaygLimitRequest = call.body()?;
     let id = shared.ids.public("payglim_");
     shared.lock().lifecycle.limit_requests.push(crate::lifecycle::LimitRequest {
         id: id.clone(),
-        limit_type: body["limitType"].as_str().unwrap_or_default().to_string(),
-        current: body["currentLimit"].clone(),
-        requested: body["requestedLimit"].clone(),
-        reason: body["reason"].as_str().unwrap_or_default().to_string(),
+        limit_type: request.limit_type.to_string(),
+        current: request.current_limit,
+        requested: request.requested_limit.get(),
+        reason: request.reason.to_string(),
     });
     Ok(reply(StatusCode::ACCEPTED, &json!({"id": id, "status": "submitted"})))
 }

@@ -157,7 +157,9 @@ async fn a_restore_puts_the_vps_back_and_a_failed_one_keeps_the_snapshot() {
 
 #[tokio::test]
 async fn backups_gates_and_cancellation() {
-    let sandbox = sandbox().await;
+    // Backups take two job durations: long enough that the cancel below meets the job in flight
+    // on a loaded machine (at 40 ms it sometimes finished first).
+    let sandbox = Sandbox::builder().job_duration(Duration::from_millis(750)).start().await;
     let c = sandbox.client();
     let annual = fleet::ANNUAL_SEK; // two backup slots, one used by the seeded backup
     let job = c.take_backup(annual, Some("manual")).await.unwrap();

@@ -10,7 +10,7 @@ mod credentials;
 mod diagnose;
 mod error;
 mod follow;
-mod gates;
+pub mod gates;
 #[allow(missing_docs, clippy::all, unused_imports, dead_code)]
 mod generated {
     include!(concat!(env!("OUT_DIR"), "/client.rs"));

@@ -10,6 +10,8 @@ use serde_json::Value;
 
 #[path = "args/lifecycle.rs"]
 pub mod lifecycle;
+#[path = "args/mcp.rs"]
+pub mod mcp;
 
 const AFTER_HELP: &str = "\
 Exit codes:
@@ -108,6 +110,8 @@ pub enum Command {
     Context(Context),
     #[command(flatten)]
     Lifecycle(lifecycle::Commands),
+    /// Serve HostUp to an AI agent over the Model Context Protocol (stdio).
+    Mcp(mcp::Mcp),
     /// Print a shell completion script on stdout.
     Completion {
         /// The shell.

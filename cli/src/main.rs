@@ -53,28 +53,26 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Context(command) => return commands::context::run(&session, &command),
         // Serves instead of calling: no key, no client.
         Command::Sandbox(command) => return sandbox_serve::run(command, session.progress).await,
-        Command::Vps(command) => Ok(command),
-        Command::Lifecycle(command) => Err(command),
-    };
-    let sandbox = if cli.sandbox { Some(Sandbox::start().await) } else { None };
-    let client = match &sandbox {
-        Some(sandbox) => sandbox.client(),
-        None => {
-            let given = credentials::Given::flags(cli.context.as_deref(), cli.base_url.as_deref());
-            match (credentials::resolve(given), &vps) {
-                (Ok(found), _) => credentials::client(found)?,
-                // The catalogue is public: no key is no problem.
-                (Err(_), Err(command)) if commands::payg::is_public(command) => {
-                    commands::payg::public_client(cli.base_url.as_deref())?
-                }
-                (Err(e), _) => return Err(e),
-            }
+        Command::Mcp(args) => {
+            let (client, _sandbox) =
+                connect(cli.sandbox, cli.context.as_deref(), cli.base_url.as_deref()).await?;
+            return commands::mcp::run(client, &args).await;
         }
+        Command::Lifecycle(command) => {
+            // The catalogue is public: without a key it is read with a keyless client.
+            let connected = connect(cli.sandbox, cli.context.as_deref(), cli.base_url.as_deref()).await;
+            let (client, _sandbox) = match connected {
+                Ok(connected) => connected,
+                Err(_) if commands::payg::is_public(&command) => {
+                    (commands::payg::public_client(cli.base_url.as_deref())?, None)
+                }
+                Err(e) => return Err(e),
+            };
+            return commands::payg::run(&client, &session, &command).await;
+        }
+        Command::Vps(command) => command,
     };
-    let vps = match vps {
-        Ok(vps) => vps,
-        Err(command) => return commands::payg::run(&client, &session, &command).await,
-    };
+    let (client, _sandbox) = connect(cli.sandbox, cli.context.as_deref(), cli.base_url.as_deref()).await?;
     let power = |p, action| commands::power::run(&client, &session, p, action);
     match &vps {
         Vps::List(filters) => commands::vps::list(&client, &session, filters).await,
@@ -94,4 +92,18 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Vps::Reset(p) => power(p, PowerAction::Reset).await,
         Vps::Lifecycle(command) => commands::lifecycle::run(&client, &session, command).await,
     }
+}
+
+/// A client for the embedded sandbox (kept alive by the returned handle) or the credentials.
+async fn connect(
+    sandbox: bool,
+    context: Option<&str>,
+    base_url: Option<&str>,
+) -> Result<(hostup::Client, Option<Sandbox>), Failure> {
+    if sandbox {
+        let sandbox = Sandbox::start().await;
+        return Ok((sandbox.client(), Some(sandbox)));
+    }
+    let given = credentials::Given::flags(context, base_url);
+    Ok((credentials::client(credentials::resolve(given)?)?, None))
 }

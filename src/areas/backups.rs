@@ -5,7 +5,7 @@
 use std::num::NonZeroU64;
 
 use crate::areas::recovery::{JobKind, RecoveryJob};
-use crate::gates::check_gate;
+use crate::gates::{BackupGate, BackupScheduleGate};
 use crate::types::{
     BackupCreateRequest, BackupFrequency, BackupList, BackupScheduleRequest, BackupScheduleResult,
     BackupSettingsRequest, BackupSettingsResult, CrossVpsRestoreRequest, PaygRestoreRequest,
@@ -25,10 +25,7 @@ impl BackupList {
     /// # Errors
     /// [`Error::Blocked`] with the gate's reason and code.
     pub fn ensure_can_create(&self) -> Result<()> {
-        match self.actions.as_ref() {
-            Some(actions) => check_gate("canCreateBackup", &actions.can_create_backup),
-            None => Ok(()),
-        }
+        self.actions.as_ref().map_or(Ok(()), |a| BackupGate::CreateBackup.check(a))
     }
 
     /// `Ok` when `backup_id` is listed and `actions.canRestore` is open.
@@ -37,7 +34,7 @@ impl BackupList {
     /// [`Error::Blocked`] for a closed gate, [`Error::InvalidRequest`] for an unknown backup.
     pub fn ensure_can_restore(&self, backup_id: &str) -> Result<()> {
         if let Some(actions) = &self.actions {
-            check_gate("canRestore", &actions.can_restore)?;
+            BackupGate::Restore.check(actions)?;
         }
         self.ensure_listed(backup_id)
     }
@@ -91,8 +88,8 @@ pub(crate) async fn restore_from(
         )));
     }
     let target = list(client, target_vps_id).await?;
-    if let Some(gate) = target.actions.as_ref().and_then(|a| a.can_restore_from_another_vps.as_ref()) {
-        check_gate("canRestoreFromAnotherVps", gate)?;
+    if let Some(actions) = &target.actions {
+        BackupGate::RestoreFromAnotherVps.check(actions)?;
     }
     let sources = client.list_vps_restore_sources().id(target_vps_id).send().await?.into_inner();
     let source = sources.sources.iter().find(|s| s.id == source_vps_id).ok_or_else(|| {
@@ -260,8 +257,8 @@ pub(crate) async fn set_schedule(
 ) -> Result<BackupScheduleResult> {
     let body = plan.request()?;
     let current = client.list_vps_backup_schedules().id(vps_id).send().await?.into_inner();
-    if let Some(gate) = current.actions.as_ref().and_then(|a| a.can_create.as_ref()) {
-        check_gate("canCreate", gate)?;
+    if let Some(actions) = &current.actions {
+        BackupScheduleGate::Create.check(actions)?;
     }
     Ok(client.set_vps_backup_schedule().id(vps_id).body(body).send().await?.into_inner())
 }

@@ -1,6 +1,7 @@
 //! Converting a fixed-cycle VPS to PAYG Cloud billing: the eligibility check first (the billing
 //! model, the `canConvertToCloud` gate, the blockers with their recovery), then the conversion.
 
+use crate::gates::CloudConversionGate;
 use crate::types::{BillingModelName, CloudConversionEligibility, CloudConversionResult};
 use crate::{ActionBlocked, Client, Error, Result};
 
@@ -24,13 +25,13 @@ impl CloudConversionEligibility {
                 self.vps_id
             )));
         }
-        let gate = &self.actions.can_convert_to_cloud;
+        let gate = CloudConversionGate::ConvertToCloud.gate(&self.actions);
         if self.available && gate.allowed && self.blocker_reasons.is_empty() {
             return Ok(());
         }
         let code = gate.code.clone().or_else(|| self.blocker_reasons.first().map(|b| b.to_string()));
         Err(Error::Blocked(Box::new(ActionBlocked {
-            action: "canConvertToCloud".into(),
+            action: CloudConversionGate::ConvertToCloud.to_string(),
             reason: gate.reason.clone().or_else(|| self.reason.clone()),
             code,
             blockers: self.blocker_reasons.clone(),

@@ -7,6 +7,7 @@
 
 use crate::error::{QuotaExceeded, Unconfirmed};
 use crate::follow::{Until, until_running};
+use crate::gates::PaygDeploymentGate;
 use crate::limits::{
     PAYG_DEPLOYMENT_REQUEST_CPU_CORES_MAX, PAYG_DEPLOYMENT_REQUEST_CPU_CORES_MIN,
     PAYG_DEPLOYMENT_REQUEST_MEMORY_GB_MAX, PAYG_DEPLOYMENT_REQUEST_MEMORY_GB_MIN,
@@ -155,13 +156,13 @@ fn nonzero(value: u64) -> Result<std::num::NonZeroU64> {
 
 /// The account may deploy: `available`, the `canDeploy` gate, and no access blockers.
 fn ensure_deployable(options: &PaygDeploymentOptions) -> Result<()> {
-    let gate = &options.actions.can_deploy;
+    let gate = PaygDeploymentGate::Deploy.gate(&options.actions);
     let blockers = options.access.as_ref().map(|a| a.blocker_reasons.clone()).unwrap_or_default();
     if options.available && gate.allowed && blockers.is_empty() {
         return Ok(());
     }
     Err(Error::Blocked(Box::new(ActionBlocked {
-        action: "canDeploy".into(),
+        action: PaygDeploymentGate::Deploy.to_string(),
         reason: gate.reason.clone().or_else(|| options.reason.clone()),
         code: gate.code.clone().or_else(|| blockers.first().map(|b| b.to_string())),
         blockers,

@@ -53,7 +53,7 @@ pub(crate) async fn extend(
     if !change.can_extend() {
         let max = change.deadline.as_ref().map_or(0, |d| d.max_extensions);
         return Err(Error::Blocked(Box::new(ActionBlocked {
-            action: "canExtendMaintenance".into(),
+            action: Action::ExtendMaintenance.to_string(),
             reason: Some(format!(
                 "deadline {deadline_id} ({}) was extended {} of at most {max} times",
                 change.key,

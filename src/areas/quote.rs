@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::gates::check_gate;
+use crate::gates::CommitGate;
 use crate::types::{PriceChange, ResourceChangeRequest, ResourceChangeResult};
 use crate::{Client, ErrorCode, ResourceChange, Result};
 
@@ -123,8 +123,8 @@ impl Quote {
     /// [`Error::Api`](crate::Error::Api) with [`ErrorCode::ExistingInvoiceBlocking`](crate::ErrorCode::ExistingInvoiceBlocking) on a 409, unless `options` opts
     /// in to cancelling the invoice.
     pub async fn commit(&self, client: &Client, options: CommitOptions) -> Result<ResourceChangeResult> {
-        if let Some(gate) = self.preview.actions.as_ref().and_then(|a| a.can_commit.as_ref()) {
-            check_gate("canCommit", gate)?;
+        if let Some(actions) = &self.preview.actions {
+            CommitGate::Commit.check(actions)?;
         }
         let send = |cancel: bool| {
             let body = ResourceChangeRequest {

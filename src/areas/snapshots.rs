@@ -6,7 +6,7 @@
 
 use crate::areas::recovery::{JobKind, RecoveryJob};
 use crate::error::ActionBlocked;
-use crate::gates::check_gate;
+use crate::gates::{SnapshotGate, SnapshotScheduleGate};
 use crate::types::{
     Snapshot, SnapshotCreateRequest, SnapshotList, SnapshotName, SnapshotScheduleRequest,
     SnapshotScheduleState,
@@ -17,13 +17,23 @@ use crate::{Client, Destructive, Error, Result};
 const MORE_SLOTS: &str = "buy slots through the `snapshotSlots` option (ClientExt::preview_resources with \
      ResourceChange::new().set(\"snapshotSlots\", n), then Quote::commit) or change plan";
 
-fn blocked(action: &str, reason: String) -> Error {
+/// A refusal of the gate `gate` that the list's other fields (`available`, the quota) decided.
+fn blocked(gate: impl std::fmt::Display, reason: String) -> Error {
     Error::Blocked(Box::new(ActionBlocked {
-        action: action.to_string(),
+        action: gate.to_string(),
         reason: Some(reason),
         code: None,
         blockers: Vec::new(),
     }))
+}
+
+fn unavailable(reason: Option<&str>) -> String {
+    let why = reason.unwrap_or("the plan includes no snapshots");
+    format!("{why} (available: false); {MORE_SLOTS}")
+}
+
+fn no_slots() -> String {
+    format!("the plan has 0 snapshot slots (limits.totalSnapshots); {MORE_SLOTS}")
 }
 
 /// Checks a snapshot name against the spec's rule (`SnapshotName`: letters, digits, `_` and
@@ -68,31 +78,27 @@ impl SnapshotList {
     /// ```
     ///
     /// # Errors
-    /// [`Error::Blocked`] naming what refused (`available`, `limits.totalSnapshots` or
-    /// `canCreate`), its reason and code, and how to get more slots.
+    /// [`Error::Blocked`] on [`SnapshotGate::Create`] whichever refused; the reason says which
+    /// (`available` false, the slot quota `limits.totalSnapshots` used up, or the gate with its
+    /// reason and code) and how to get more slots.
     pub fn ensure_can_create(&self) -> Result<()> {
         if self.available == Some(false) {
-            let why = self.reason.clone().unwrap_or_else(|| "the plan includes no snapshots".into());
-            return Err(blocked("available", format!("{why}; {MORE_SLOTS}")));
+            return Err(blocked(SnapshotGate::Create, unavailable(self.reason.as_deref())));
         }
         let total = self.limits.as_ref().and_then(|l| l.total_snapshots);
         if total == Some(0) {
-            return Err(blocked(
-                "limits.totalSnapshots",
-                format!("the plan has 0 snapshot slots; {MORE_SLOTS}"),
-            ));
+            return Err(blocked(SnapshotGate::Create, no_slots()));
         }
         if self.free_slots() == Some(0) {
             let total = total.unwrap_or_default();
             return Err(blocked(
-                "limits.totalSnapshots",
-                format!("all {total} snapshot slots are in use; delete a snapshot, or {MORE_SLOTS}"),
+                SnapshotGate::Create,
+                format!(
+                    "all {total} snapshot slots (limits.totalSnapshots) are in use; delete a snapshot, or {MORE_SLOTS}"
+                ),
             ));
         }
-        match self.actions.as_ref().and_then(|a| a.can_create.as_ref()) {
-            Some(gate) => check_gate("canCreate", gate),
-            None => Ok(()),
-        }
+        self.actions.as_ref().map_or(Ok(()), |a| SnapshotGate::Create.check(a))
     }
 
     /// `Ok` when `name` is listed and `actions.canRestore` is open (or not reported).
@@ -100,8 +106,8 @@ impl SnapshotList {
     /// # Errors
     /// [`Error::Blocked`] for a closed gate, [`Error::InvalidRequest`] for an unknown snapshot.
     pub fn ensure_can_restore(&self, name: &str) -> Result<()> {
-        if let Some(gate) = self.actions.as_ref().and_then(|a| a.can_restore.as_ref()) {
-            check_gate("canRestore", gate)?;
+        if let Some(actions) = &self.actions {
+            SnapshotGate::Restore.check(actions)?;
         }
         self.ensure_listed(name)
     }
@@ -222,14 +228,13 @@ pub(crate) async fn set_schedule(
     })?;
     let current = client.get_vps_snapshot_schedule().id(vps_id).send().await?.into_inner();
     if current.available == Some(false) {
-        let why = current.reason.clone().unwrap_or_else(|| "the plan includes no snapshots".into());
-        return Err(blocked("available", format!("{why}; {MORE_SLOTS}")));
+        return Err(blocked(SnapshotScheduleGate::Enable, unavailable(current.reason.as_deref())));
     }
     if current.limits.as_ref().and_then(|l| l.total_snapshots) == Some(0) {
-        return Err(blocked("limits.totalSnapshots", format!("the plan has 0 snapshot slots; {MORE_SLOTS}")));
+        return Err(blocked(SnapshotScheduleGate::Enable, no_slots()));
     }
-    if let Some(gate) = current.actions.as_ref().and_then(|a| a.can_enable.as_ref()) {
-        check_gate("canEnable", gate)?;
+    if let Some(actions) = &current.actions {
+        SnapshotScheduleGate::Enable.check(actions)?;
     }
     let body = SnapshotScheduleRequest { enabled, interval_hours: sent };
     let state = client.set_vps_snapshot_schedule().id(vps_id).body(body).send().await?.into_inner();
@@ -247,13 +252,13 @@ mod tests {
     #[test]
     fn each_refusal_names_what_refused() {
         let names = |r: Result<()>| match r {
-            Err(Error::Blocked(b)) => b.action.clone(),
+            Err(Error::Blocked(b)) => format!("{}: {}", b.action, b.reason.unwrap_or_default()),
             other => panic!("{other:?}"),
         };
         let none = list(serde_json::json!({"data": [], "available": false, "reason": "Not in plan."}));
-        assert_eq!(names(none.ensure_can_create()), "available");
+        assert!(names(none.ensure_can_create()).starts_with("canCreate: Not in plan. (available: false)"));
         let zero = list(serde_json::json!({"data": [], "limits": {"totalSnapshots": 0}}));
-        assert_eq!(names(zero.ensure_can_create()), "limits.totalSnapshots");
+        assert!(names(zero.ensure_can_create()).starts_with("canCreate: the plan has 0 snapshot slots"));
         let full = list(serde_json::json!({"data": [{"name": "a"}], "limits": {"totalSnapshots": 1}}));
         let err = full.ensure_can_create().unwrap_err();
         assert!(err.to_string().contains("snapshotSlots") && err.to_string().contains("in use"), "{err}");

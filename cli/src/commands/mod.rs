@@ -3,6 +3,7 @@
 pub mod completion;
 pub mod context;
 pub mod lifecycle;
+pub mod mcp;
 pub mod payg;
 pub mod power;
 pub mod vps;

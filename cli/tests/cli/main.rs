@@ -8,6 +8,7 @@ mod completion;
 mod confirm;
 mod contexts;
 mod lifecycle;
+mod mcp;
 mod output;
 mod reboot_wait;
 mod sandbox_serve;

@@ -95,9 +95,18 @@ async fn take_snapshot_refusals_name_their_reason() {
     assert_eq!(s.count(), 0, "an invalid name is refused before anything is sent");
 
     let cases = [
-        (snapshots(&["a", "b"], 2, open()), "limits.totalSnapshots", "in use"),
-        (snapshots(&[], 0, open()), "limits.totalSnapshots", "snapshotSlots"),
-        (ok(json!({"data": [], "available": false, "reason": "Not in plan."})), "available", "Not in plan."),
+        // The quota and availability refuse the same action as the gate; the reason says which.
+        (snapshots(&["a", "b"], 2, open()), "canCreate", "slots (limits.totalSnapshots) are in use"),
+        (
+            snapshots(&[], 0, open()),
+            "canCreate",
+            "0 snapshot slots (limits.totalSnapshots); buy slots through the `snapshotSlots`",
+        ),
+        (
+            ok(json!({"data": [], "available": false, "reason": "Not in plan."})),
+            "canCreate",
+            "Not in plan. (available: false)",
+        ),
         (snapshots(&[], 3, closed("canCreate")), "canCreate", "pending_order"),
     ];
     for (list, action, text) in cases {
@@ -210,7 +219,8 @@ async fn the_snapshot_schedule_is_clamped_as_the_server_does_and_says_so() {
 
     let s = ScriptServer::start(vec![ok(json!({"available": true, "limits": {"totalSnapshots": 0}}))]).await;
     let err = client(&s.base).set_snapshot_schedule(V, 12.0, true).await.unwrap_err();
-    assert_eq!(blocked_on(&err), "limits.totalSnapshots");
+    assert_eq!(blocked_on(&err), "canEnable");
+    assert!(err.to_string().contains("0 snapshot slots (limits.totalSnapshots)"), "{err}");
     let s = ScriptServer::start(vec![ok(json!({"actions": closed("canEnable")}))]).await;
     let err = client(&s.base).set_snapshot_schedule(V, 12.0, true).await.unwrap_err();
     assert_eq!(blocked_on(&err), "canEnable");
@@ -466,7 +476,8 @@ async fn a_refused_snapshot_means_the_change_never_runs() {
         })
         .await
         .unwrap_err();
-    assert_eq!(blocked_on(&err), "limits.totalSnapshots");
+    assert_eq!(blocked_on(&err), "canCreate");
+    assert!(err.to_string().contains("limits.totalSnapshots"), "{err}");
     assert!(!ran.load(Ordering::SeqCst));
     let err = GuardedChange::new(V, "guard")
         .roll_back_on_failure(Destructive::confirm("vps_other"))

@@ -1,0 +1,8 @@
+//! The server driven as an MCP client drives it: rmcp's client over the same async read/write
+//! transport stdio uses (an in-memory duplex here), against a sandbox started in this process.
+
+mod common;
+mod reads;
+mod secrets;
+mod settings;
+mod writes;

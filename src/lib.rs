@@ -45,7 +45,12 @@ pub use areas::catalogue::ProductCatalogue;
 pub use areas::changes::{OptionValue, ResourceChange};
 pub use areas::client_ext::ClientExt;
 pub use areas::deploy::PaygDeploy;
+pub use areas::devices::{DeviceChange, DeviceWork};
+pub use areas::devices_ext::DevicesExt;
+pub use areas::disks::{DiskBudget, DiskSize};
+pub use areas::firewall::firewall_rule;
 pub use areas::guarded::{GuardFailure, GuardReport, GuardStep, GuardedChange, Rollback, RollbackOffer};
+pub use areas::iso::IsoFetch;
 pub use areas::legacy::{LegacyUsagePoint, LegacyVm};
 pub use areas::lifecycle_ext::LifecycleExt;
 pub use areas::orders::OrderDraft;
@@ -70,9 +75,10 @@ pub use secret::Secret;
 
 /// The extension traits, for `use hostup::prelude::*;`: the helpers on [`Client`]
 /// ([`ClientExt`]), the snapshot and backup helpers ([`RecoveryExt`]), the helpers that create and
-/// end VPSes ([`LifecycleExt`]) and `.value()` on generated calls ([`ResultExt`]).
+/// end VPSes ([`LifecycleExt`]), the firewall, disk and ISO helpers ([`DevicesExt`]) and
+/// `.value()` on generated calls ([`ResultExt`]).
 pub mod prelude {
-    pub use crate::{ClientExt, LifecycleExt, RecoveryExt, ResultExt};
+    pub use crate::{ClientExt, DevicesExt, LifecycleExt, RecoveryExt, ResultExt};
 }
 
 /// The request and response types generated from the spec, and the open enums.

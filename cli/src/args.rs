@@ -8,6 +8,8 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde_json::Value;
 
+#[path = "args/devices.rs"]
+pub mod devices;
 #[path = "args/lifecycle.rs"]
 pub mod lifecycle;
 #[path = "args/mcp.rs"]
@@ -208,6 +210,8 @@ pub enum Vps {
     Reset(Power),
     #[command(flatten)]
     Lifecycle(lifecycle::VpsLifecycle),
+    #[command(flatten)]
+    Devices(devices::Devices),
 }
 
 /// Which VPSes `vps list` shows, and `--all-matching` acts on.

@@ -91,6 +91,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Vps::Stop(p) => power(p, PowerAction::Stop).await,
         Vps::Reset(p) => power(p, PowerAction::Reset).await,
         Vps::Lifecycle(command) => commands::lifecycle::run(&client, &session, command).await,
+        Vps::Devices(command) => commands::devices::run(&client, &session, command).await,
     }
 }
 

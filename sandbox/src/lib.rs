@@ -42,6 +42,7 @@
 mod api;
 mod auth;
 mod catalog;
+mod devices;
 mod faults;
 pub mod fleet;
 mod gates;
@@ -204,7 +205,7 @@ impl SandboxConfig {
                 let fleet = fleet::seed();
                 let recovery = recovery::seed(&fleet);
                 let lifecycle = lifecycle::seed(&fleet);
-                State { fleet, jobs: Default::default(), recovery, lifecycle }
+                State { fleet, jobs: Default::default(), recovery, lifecycle, devices: Default::default() }
             }),
             ids: ids::Ids::new(self.seed),
             budget: limits::Budget::new(self.rate_limit.0, self.rate_limit.1),

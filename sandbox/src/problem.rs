@@ -22,6 +22,8 @@ pub(crate) struct Problem {
     pub detail: String,
     pub errors: Vec<FieldError>,
     pub extensions: Map<String, Value>,
+    /// Gates sent at the top level (`actions.canAddDisk` on a PAYG storage refusal).
+    pub actions: Map<String, Value>,
     /// Seconds for `Retry-After` (and the legacy `retryAfter`).
     pub retry_after: Option<u64>,
     /// The `Allow` header of a 405.
@@ -37,6 +39,7 @@ impl Fail {
             detail: detail.into(),
             errors: Vec::new(),
             extensions: Map::new(),
+            actions: Map::new(),
             retry_after: None,
             allow: None,
         }))
@@ -110,6 +113,12 @@ impl Fail {
             "Service unavailable",
             "An upstream service is unavailable (injected by the sandbox). Retry later.",
         )
+    }
+
+    /// Adds a gate at the top level, under `actions` (as the add-disk page documents).
+    pub fn with_gate(mut self, name: &str, gate: &hostup::types::ActionGate) -> Self {
+        self.actions.insert(name.to_string(), serde_json::to_value(gate).unwrap_or_default());
+        self
     }
 
     /// Adds a Problem Details extension member (under `extensions`).
@@ -208,6 +217,7 @@ pub(crate) fn render(fail: Fail, ctx: &Context<'_>) -> Response {
             timestamp: Some(ctx.timestamp.clone()),
             errors: fail.errors.clone(),
             extensions: fail.extensions.clone(),
+            actions: fail.actions.clone(),
             ..ProblemDetails::default()
         };
         ("application/problem+json", serde_json::to_vec(&body).unwrap_or_default())

@@ -4,6 +4,8 @@
 
 #[path = "sandbox/access.rs"]
 mod access;
+#[path = "sandbox/devices.rs"]
+mod devices;
 #[path = "sandbox/faults.rs"]
 mod faults;
 #[path = "sandbox/flows.rs"]

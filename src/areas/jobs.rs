@@ -1,8 +1,10 @@
 //! Reading a job: where it stands, from either documented body shape, and which id to poll (the
 //! tail of `pollUrl`, kept on the API's origin so credentials never follow it elsewhere).
 
+use tokio::time::Instant;
+
 use crate::types::{JobStatusResponse, Operation, OperationStatus};
-use crate::{Client, Error, Result};
+use crate::{Client, Error, Result, WaitOptions, WaitProgress};
 
 /// Where a job stands, read from either documented shape.
 #[derive(Debug, PartialEq)]
@@ -63,6 +65,50 @@ pub(crate) fn job_id_to_poll(client: &Client, op: &Operation) -> Result<String> 
     }
     let tail = poll.split(['?', '#']).next().unwrap_or("").rsplit('/').next().unwrap_or("");
     Ok(if tail.is_empty() { op.job_id.clone() } else { tail.to_string() })
+}
+
+/// Polls an accepted job (`GET /api/jobs/{jobId}`, with backoff) until it is `completed`; `what`
+/// names it in a failure on acceptance (`snapshot`, `disk add`). Polls are GETs, so a failed poll
+/// may be retried; the job itself is never sent again.
+pub(crate) async fn follow(
+    client: &Client,
+    operation: &Operation,
+    what: &str,
+    options: &WaitOptions,
+) -> Result<()> {
+    match &operation.status {
+        OperationStatus::Completed => return Ok(()),
+        OperationStatus::Failed => {
+            let detail = format!("the {what} job was reported failed on acceptance");
+            return Err(Error::OperationFailed { job_id: operation.job_id.clone(), detail });
+        }
+        _ => {}
+    }
+    let job_id = job_id_to_poll(client, operation)?;
+    let started = Instant::now();
+    let deadline = started + options.max_wait;
+    let mut interval = options.first_interval;
+    let mut last = operation.status.to_string();
+    let mut polls = 0;
+    loop {
+        let now = Instant::now();
+        if now >= deadline {
+            return Err(Error::WaitTimeout { job_id, last_status: last, waited: started.elapsed() });
+        }
+        tokio::time::sleep(interval.min(deadline - now)).await;
+        interval = interval.mul_f64(1.5).min(options.max_interval);
+        polls += 1;
+        let job = client.get_job().job_id(job_id.as_str()).send().await?.into_inner();
+        match job_state(&job) {
+            JobState::Done => return Ok(()),
+            JobState::Failed(detail) => return Err(Error::OperationFailed { job_id, detail }),
+            JobState::Running(status) => last = status,
+            JobState::Unknown => last = "unknown (the job's answer says nothing we understand)".into(),
+        }
+        if let Some(report) = &options.on_progress {
+            report(&WaitProgress { status: last.clone(), elapsed: started.elapsed(), polls });
+        }
+    }
 }
 
 #[cfg(test)]

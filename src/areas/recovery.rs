@@ -1,11 +1,9 @@
 //! What the snapshot and backup helpers share: the typed confirmation that a call destroys data,
 //! and the accepted job (a snapshot, backup or restore) with its wait.
 
-use tokio::time::Instant;
-
-use crate::areas::jobs::{JobState, job_id_to_poll, job_state};
+use crate::areas::jobs::follow;
 use crate::types::Operation;
-use crate::{Client, Error, Result, WaitOptions, WaitProgress};
+use crate::{Client, Error, Result, WaitOptions};
 
 /// The caller's explicit word that a call may destroy data on one VPS: a restore overwrites its
 /// disk, a delete removes a snapshot or backup for good. There is no default and no `bool`: the
@@ -113,39 +111,9 @@ impl RecoveryJob {
     /// the last status when `max_wait` passes, [`Error::InvalidRequest`] when `pollUrl` points at
     /// another host, and the poll's own error (a 404 when the job is unknown).
     pub async fn wait(&self, client: &Client, options: WaitOptions) -> Result<()> {
-        let Some(operation) = &self.operation else { return Ok(()) };
-        match &operation.status {
-            crate::types::OperationStatus::Completed => return Ok(()),
-            crate::types::OperationStatus::Failed => {
-                let detail = format!("the {} job was reported failed on acceptance", self.kind);
-                return Err(Error::OperationFailed { job_id: operation.job_id.clone(), detail });
-            }
-            _ => {}
-        }
-        let job_id = job_id_to_poll(client, operation)?;
-        let started = Instant::now();
-        let deadline = started + options.max_wait;
-        let mut interval = options.first_interval;
-        let mut last = operation.status.to_string();
-        let mut polls = 0;
-        loop {
-            let now = Instant::now();
-            if now >= deadline {
-                return Err(Error::WaitTimeout { job_id, last_status: last, waited: started.elapsed() });
-            }
-            tokio::time::sleep(interval.min(deadline - now)).await;
-            interval = interval.mul_f64(1.5).min(options.max_interval);
-            polls += 1;
-            let job = client.get_job().job_id(job_id.as_str()).send().await?.into_inner();
-            match job_state(&job) {
-                JobState::Done => return Ok(()),
-                JobState::Failed(detail) => return Err(Error::OperationFailed { job_id, detail }),
-                JobState::Running(status) => last = status,
-                JobState::Unknown => last = "unknown (the job's answer says nothing we understand)".into(),
-            }
-            if let Some(report) = &options.on_progress {
-                report(&WaitProgress { status: last.clone(), elapsed: started.elapsed(), polls });
-            }
+        match &self.operation {
+            Some(operation) => follow(client, operation, &self.kind.to_string(), &options).await,
+            None => Ok(()),
         }
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod completion;
 pub mod context;
+pub mod devices;
 pub mod lifecycle;
 pub mod mcp;
 pub mod payg;

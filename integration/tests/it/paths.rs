@@ -74,6 +74,10 @@ async fn every_operation_keeps_ids_in_their_segment() {
     .unwrap();
     let settings = BackupSettingsRequest::builder().auto_delete_oldest(true);
     let cancel = CancelJobRequest::builder().job_type(CancelJobType::Backup);
+    let rule = hostup::firewall_rule(hostup::types::FirewallPolicy::Accept, "tcp", "22", None);
+    let options = hostup::types::FirewallOptionsRequest::builder().enabled(true);
+    let fetch = hostup::IsoFetch::new("https://example.com/a.iso", "a.iso").validate().unwrap();
+    use hostup::types::{DiskAddRequest, IsoMountRequest, IsoUnmountRequest};
     let results: Vec<hostup::Result<()>> = vec![
         c.get_vps().id(id).send().await.map(drop),
         c.get_vps_details().id(id).send().await.map(drop),
@@ -129,13 +133,34 @@ async fn every_operation_keeps_ids_in_their_segment() {
         c.delete_vps_backup_schedule().id("v").schedule_id(id).send().await.map(drop),
         c.list_vps_active_jobs().id(id).send().await.map(drop),
         c.cancel_vps_active_job().id(id).body(cancel).send().await.map(drop),
+        // Firewall, disks and ISO media (a rule's `{pos}` is an integer: only `{id}` is tried).
+        c.list_vps_firewall_rules().id(id).send().await.map(drop),
+        c.add_vps_firewall_rule().id(id).body(rule.clone()).send().await.map(drop),
+        c.replace_vps_firewall_rule().id(id).pos(0u64).body(rule).send().await.map(drop),
+        c.delete_vps_firewall_rule().id(id).pos(0u64).send().await.map(drop),
+        c.get_vps_firewall_options().id(id).send().await.map(drop),
+        c.update_vps_firewall_options().id(id).body(options).send().await.map(drop),
+        c.list_vps_disks().id(id).send().await.map(drop),
+        c.delete_vps_disk().id(id).disk_name("d").send().await.map(drop),
+        c.delete_vps_disk().id("v").disk_name(id).send().await.map(drop),
+        c.get_vps_storage().id(id).send().await.map(drop),
+        c.get_vps_storage_quota().id(id).send().await.map(drop),
+        c.add_vps_disk().id(id).body(DiskAddRequest::builder().size_gb(10u64)).send().await.map(drop),
+        c.list_vps_iso_media().id(id).send().await.map(drop),
+        c.mount_vps_iso().id(id).body(IsoMountRequest::builder().iso_id("iso_1")).send().await.map(drop),
+        c.unmount_vps_iso().id(id).body(IsoUnmountRequest::builder()).send().await.map(drop),
+        c.attach_vps_empty_drive().id(id).send().await.map(drop),
+        c.fetch_vps_iso_from_url().id(id).body(fetch).send().await.map(drop),
+        c.delete_vps_iso().id(id).volid("iso_1").send().await.map(drop),
+        c.delete_vps_iso().id("v").volid(id).send().await.map(drop),
     ];
     assert_eq!(
         results.len(),
         hostup::operations::OPERATIONS
             .iter()
             .filter(|o| o.path.contains("{id}") || o.path.contains("{jobId}"))
-            .map(|o| o.path.matches('{').count()) // every path parameter is tried once
+            // Every string path parameter is tried once (`{pos}` is an integer).
+            .map(|o| o.path.matches('{').count() - o.path.matches("{pos}").count())
             .sum::<usize>()
     );
     for (n, result) in results.into_iter().enumerate() {

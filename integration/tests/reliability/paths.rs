@@ -169,6 +169,47 @@ async fn recovery_call(c: &Client, op: &str, id: &str) -> hostup::Result<()> {
             let body = CancelJobRequest::builder().job_type(CancelJobType::Backup);
             c.cancel_vps_active_job().id(id).body(body).send().await.map(drop)
         }
+        _ => devices_call(c, op, id).await,
+    };
+    r
+}
+
+/// The firewall, disk and ISO operations (the hostile id goes into `{id}`).
+async fn devices_call(c: &Client, op: &str, id: &str) -> hostup::Result<()> {
+    let rule = || hostup::firewall_rule(FirewallPolicy::Accept, "tcp", "22", None);
+    let r: hostup::Result<()> = match op {
+        "listVpsFirewallRules" => c.list_vps_firewall_rules().id(id).send().await.map(drop),
+        "addVpsFirewallRule" => c.add_vps_firewall_rule().id(id).body(rule()).send().await.map(drop),
+        "replaceVpsFirewallRule" => {
+            c.replace_vps_firewall_rule().id(id).pos(0u64).body(rule()).send().await.map(drop)
+        }
+        "deleteVpsFirewallRule" => c.delete_vps_firewall_rule().id(id).pos(0u64).send().await.map(drop),
+        "getVpsFirewallOptions" => c.get_vps_firewall_options().id(id).send().await.map(drop),
+        "updateVpsFirewallOptions" => {
+            let body = FirewallOptionsRequest::builder().enabled(true);
+            c.update_vps_firewall_options().id(id).body(body).send().await.map(drop)
+        }
+        "listVpsDisks" => c.list_vps_disks().id(id).send().await.map(drop),
+        "deleteVpsDisk" => c.delete_vps_disk().id(id).disk_name("d").send().await.map(drop),
+        "getVpsStorage" => c.get_vps_storage().id(id).send().await.map(drop),
+        "getVpsStorageQuota" => c.get_vps_storage_quota().id(id).send().await.map(drop),
+        "addVpsDisk" => {
+            c.add_vps_disk().id(id).body(DiskAddRequest::builder().size_gb(10u64)).send().await.map(drop)
+        }
+        "listVpsIsoMedia" => c.list_vps_iso_media().id(id).send().await.map(drop),
+        "mountVpsIso" => {
+            let body = IsoMountRequest::builder().iso_id("iso_1");
+            c.mount_vps_iso().id(id).body(body).send().await.map(drop)
+        }
+        "unmountVpsIso" => {
+            c.unmount_vps_iso().id(id).body(IsoUnmountRequest::builder()).send().await.map(drop)
+        }
+        "attachVpsEmptyDrive" => c.attach_vps_empty_drive().id(id).send().await.map(drop),
+        "fetchVpsIsoFromUrl" => {
+            let body = hostup::IsoFetch::new("https://example.com/a.iso", "a.iso").validate()?;
+            c.fetch_vps_iso_from_url().id(id).body(body).send().await.map(drop)
+        }
+        "deleteVpsIso" => c.delete_vps_iso().id(id).volid("iso_1").send().await.map(drop),
         other => panic!("operation {other} has an id in its path but no case here: add one"),
     };
     r

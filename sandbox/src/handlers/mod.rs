@@ -9,6 +9,9 @@
 
 mod backups;
 mod billing;
+mod disks;
+mod firewall;
+mod iso;
 mod legacy;
 mod lifecycle;
 mod orders;
@@ -37,7 +40,7 @@ type Reply = Result<Response, Fail>;
 pub(crate) type Handler = fn(&Shared, &Call<'_>) -> Reply;
 
 /// The stateful operations, per resource.
-const TABLES: [&[(&str, Handler)]; 11] = [
+const TABLES: [&[(&str, Handler)]; 14] = [
     read::HANDLERS,
     power::HANDLERS,
     billing::HANDLERS,
@@ -49,6 +52,9 @@ const TABLES: [&[(&str, Handler)]; 11] = [
     payg::HANDLERS,
     lifecycle::HANDLERS,
     orders::HANDLERS,
+    firewall::HANDLERS,
+    disks::HANDLERS,
+    iso::HANDLERS,
 ];
 
 /// The component of the path parameter that names a VPS of the fleet.

@@ -96,6 +96,9 @@ fn job(shared: &Shared, call: &Call<'_>) -> Reply {
     if let Some(reply) = super::lifecycle::poll(shared, job_id) {
         return reply;
     }
+    if let Some(reply) = super::iso::poll(shared, job_id) {
+        return reply;
+    }
     let job = shared
         .lock()
         .jobs

@@ -1,21 +1,14 @@
-//! Resizes: CPU and memory of a PAYG Cloud VPS, and growing a disk.
+//! Resizes: CPU and memory of a PAYG Cloud VPS (disks grow in the disks module).
 
 use serde_json::json;
 
 use super::{Handler, Reply, ensure, find_mut, ok};
 use crate::api::Call;
-use crate::fleet::root_disk;
 use crate::gates;
-use crate::problem::Fail;
 use crate::server::Shared;
-use hostup::types::{
-    DiskResizeRequest, PaygPreviousResources, PaygResizeRequest, PaygResizeResult, PaygResources,
-};
+use hostup::types::{PaygPreviousResources, PaygResizeRequest, PaygResizeResult, PaygResources};
 
-pub(super) const HANDLERS: &[(&str, Handler)] = &[("resizePaygVps", payg), ("resizeVpsDisk", disk)];
-
-/// The largest disk the sandbox grows to.
-const MAX_DISK_GB: u64 = 2000;
+pub(super) const HANDLERS: &[(&str, Handler)] = &[("resizePaygVps", payg)];
 
 /// `POST actions/resize`: PAYG only (a fixed-cycle VPS answers 409 `not_payg`).
 fn payg(shared: &Shared, call: &Call<'_>) -> Reply {
@@ -39,34 +32,4 @@ fn payg(shared: &Shared, call: &Call<'_>) -> Reply {
     let mut body = json!(result);
     body["billing"] = json!({"amount": vps.amount(), "currencyCode": vps.currency, "isPayg": true});
     ok(&body)
-}
-
-/// `POST actions/resize-disk`: grows the root disk; disks never shrink.
-fn disk(shared: &Shared, call: &Call<'_>) -> Reply {
-    let request: DiskResizeRequest = call.body()?;
-    let size = request.size_gb.get();
-    let mut state = shared.lock();
-    let vps = find_mut(&mut state, call.param("id"))?;
-    if request.disk_id != root_disk(&vps.id) {
-        return Err(Fail::not_found(format!("No disk {:?} on {}.", request.disk_id, vps.id)));
-    }
-    ensure("canResizeDisk", gates::can_resize_disk(vps), false)?;
-    let current = u64::from(vps.storage_gb);
-    let target = if request.incremental == Some(true) { current + size } else { size };
-    if target <= current {
-        let detail = format!("Disks only grow: {target} GB is not larger than the current {current} GB.");
-        return Err(Fail::invalid("/sizeGb", "cannot_shrink", detail));
-    }
-    if target > MAX_DISK_GB {
-        let detail = format!("A disk holds at most {MAX_DISK_GB} GB; {target} GB was asked for.");
-        return Err(Fail::invalid("/sizeGb", "out_of_range", detail));
-    }
-    vps.storage_gb = target as u32;
-    ok(&json!({
-        "diskId": request.disk_id,
-        "resized": true,
-        "sizeGb": target,
-        "previousSizeGb": current,
-        "filesystemGrown": false,
-    }))
 }

@@ -77,7 +77,7 @@ async fn every_operation_answers_in_the_documented_shape() {
     let disk =
         DiskResizeRequest::builder().disk_id(fleet::root_disk(monthly)).size_gb(20u64).incremental(true);
     let grown = client.resize_vps_disk().id(monthly).body(disk).send().await.unwrap().into_inner();
-    assert_eq!(grown["sizeGb"], 180); // vps-md's 160 GB, plus 20
+    assert_eq!(grown.extra["sizeGb"], 180); // vps-md's 160 GB, plus 20
 
     // Power: each action completes before the next one's gate opens.
     let restart = client.restart_vps().id(monthly).send().await.unwrap().into_inner().operation.unwrap();
@@ -106,6 +106,8 @@ async fn every_operation_answers_in_the_documented_shape() {
     crate::lifecycle::exercise(&client).await;
     // Snapshots, backups, schedules, restores and active jobs.
     crate::recovery::exercise(&client).await;
+    // Firewall, disks and ISO media.
+    crate::devices::exercise(&client).await;
 
     let exchanges = sandbox.exchanges();
     let answered: BTreeSet<&str> =

@@ -10,6 +10,8 @@ use serde_json::Value;
 
 #[path = "args/devices.rs"]
 pub mod devices;
+#[path = "args/lifecycle.rs"]
+pub mod lifecycle;
 #[path = "args/mcp.rs"]
 pub mod mcp;
 #[path = "args/recovery.rs"]
@@ -110,6 +112,8 @@ pub enum Command {
     /// Stored credentials: an API key and base URL under a name.
     #[command(subcommand)]
     Context(Context),
+    #[command(flatten)]
+    Lifecycle(lifecycle::Commands),
     /// Serve HostUp to an AI agent over the Model Context Protocol (stdio).
     Mcp(mcp::Mcp),
     /// Print a shell completion script on stdout.
@@ -208,6 +212,8 @@ pub enum Vps {
     Reset(Power),
     #[command(flatten)]
     Recovery(recovery::Recovery),
+    #[command(flatten)]
+    Lifecycle(lifecycle::VpsLifecycle),
     #[command(flatten)]
     Devices(devices::Devices),
 }

@@ -240,6 +240,8 @@ pub(crate) struct State {
     pub jobs: HashMap<String, Job>,
     /// Snapshots, backups, their schedules and jobs.
     pub recovery: crate::recovery::Recovery,
+    /// PAYG access and quota, provisioning, rebuilds, cancellations, maintenance, orders.
+    pub lifecycle: crate::lifecycle::Lifecycle,
     /// Firewalls, extra disks, CD/DVD drives and the ISO library.
     pub devices: crate::devices::Devices,
 }

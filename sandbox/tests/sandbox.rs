@@ -12,6 +12,8 @@ mod faults;
 mod flows;
 #[path = "sandbox/lifecycle.rs"]
 mod lifecycle;
+#[path = "sandbox/lifecycle_flows.rs"]
+mod lifecycle_flows;
 #[path = "sandbox/operations.rs"]
 mod operations;
 #[path = "sandbox/recovery.rs"]

@@ -3,7 +3,9 @@
 pub mod completion;
 pub mod context;
 pub mod devices;
+pub mod lifecycle;
 pub mod mcp;
+pub mod payg;
 pub mod power;
 pub mod recovery;
 pub mod vps;

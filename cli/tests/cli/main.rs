@@ -7,6 +7,7 @@ mod completion;
 #[cfg(unix)]
 mod confirm;
 mod contexts;
+mod lifecycle;
 mod mcp;
 mod output;
 mod reboot_wait;

@@ -13,6 +13,9 @@ mod disks;
 mod firewall;
 mod iso;
 mod legacy;
+mod lifecycle;
+mod orders;
+mod payg;
 mod power;
 mod read;
 mod recovery_jobs;
@@ -37,7 +40,7 @@ type Reply = Result<Response, Fail>;
 pub(crate) type Handler = fn(&Shared, &Call<'_>) -> Reply;
 
 /// The stateful operations, per resource.
-const TABLES: [&[(&str, Handler)]; 11] = [
+const TABLES: [&[(&str, Handler)]; 14] = [
     read::HANDLERS,
     power::HANDLERS,
     billing::HANDLERS,
@@ -46,6 +49,9 @@ const TABLES: [&[(&str, Handler)]; 11] = [
     snapshots::HANDLERS,
     backups::HANDLERS,
     recovery_jobs::HANDLERS,
+    payg::HANDLERS,
+    lifecycle::HANDLERS,
+    orders::HANDLERS,
     firewall::HANDLERS,
     disks::HANDLERS,
     iso::HANDLERS,

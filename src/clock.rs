@@ -89,6 +89,22 @@ impl ServerClock {
         }
     }
 
+    /// How far apart the bounds are, in ms, when waits rest on them (`None` while the local wall
+    /// clock agrees with them, or before any `Date`).
+    pub(crate) fn uncertainty(&self) -> Option<i64> {
+        (self.dated && !self.wall_agrees()).then(|| self.upper.saturating_sub(self.lower))
+    }
+
+    /// The first instant, from `now` on (or up to `slack` ms before it), at which the server's
+    /// clock ticks into a new second if the offset is `below` ms under its upper bound: a request
+    /// sent then learns from its `Date` on which side of that the offset lies.
+    pub(crate) fn tick_test(&self, now: Instant, below: i64, slack: i64) -> Instant {
+        let threshold = self.upper.saturating_sub(below);
+        let tick = self.local(now).saturating_add(threshold).saturating_sub(slack);
+        let tick = tick.div_euclid(1000).saturating_add(1).saturating_mul(1000);
+        self.instant(tick.saturating_sub(threshold))
+    }
+
     fn wall_agrees(&self) -> bool {
         (self.lower..=self.upper).contains(&self.wall)
     }

@@ -3,14 +3,14 @@
 #![deny(missing_docs)]
 
 mod areas;
+// Area helpers that other areas use by these short paths.
+pub use areas::gates;
+use areas::{confirm, follow};
 mod clock;
 mod config;
-mod confirm;
 mod credentials;
 mod diagnose;
 mod error;
-mod follow;
-pub mod gates;
 #[allow(missing_docs, clippy::all, unused_imports, dead_code)]
 mod generated {
     include!(concat!(env!("OUT_DIR"), "/client.rs"));
@@ -91,6 +91,36 @@ pub mod types {
 }
 
 /// Builders for each operation's parameters (returned by the `Client` methods).
+///
+/// Every builder is `#[must_use]` (and so is every type's `builder()`): one that is dropped without
+/// `.send().await` sent nothing, and the compiler says so.
+///
+/// ```compile_fail
+/// #![deny(unused_must_use)]
+/// fn forgot_to_send(client: &hostup::Client) {
+///     client.get_vps_details().id("vps_1"); // error: unused `GetVpsDetails` that must be used
+/// }
+/// ```
 pub mod builder {
     pub use crate::generated::builder::*;
 }
+
+/// The control for the `compile_fail` examples: the same builders, kept, compile; so those examples
+/// fail only because a builder is dropped.
+///
+/// ```
+/// #![deny(unused_must_use)]
+/// fn kept(client: &hostup::Client) {
+///     let _request = client.get_vps_details().id("vps_1");
+///     let _draft = hostup::types::ActionGate::builder().allowed(true);
+/// }
+/// ```
+///
+/// ```compile_fail
+/// #![deny(unused_must_use)]
+/// fn dropped() {
+///     hostup::types::ActionGate::builder().allowed(true); // error: unused `ActionGate` builder
+/// }
+/// ```
+#[cfg(doctest)]
+pub struct MustUseBuilders;

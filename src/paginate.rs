@@ -46,6 +46,7 @@ impl<T> Page<T> {
 /// Streams every item of a cursor-paginated list. `fetch_page(cursor)` reads one page; the first
 /// call gets `None`. The walk stops at the last page, and fails instead of looping when the server
 /// hands out a cursor it already gave.
+#[must_use = "streams do nothing unless polled"]
 pub fn paginate<T, F, Fut>(fetch_page: F) -> impl Stream<Item = Result<T>>
 where
     F: FnMut(Option<String>) -> Fut,

@@ -70,19 +70,5 @@ impl<'de> serde::Deserialize<'de> for Secret {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn debug_and_display_hide_the_value() {
-        let s = Secret::new("swordfish");
-        assert!(!format!("{s:?} {s} {s:#?}").contains("swordfish"));
-    }
-
-    #[test]
-    fn round_trips_through_json() {
-        let s: Secret = serde_json::from_str("\"swordfish\"").unwrap();
-        assert_eq!(s.expose(), "swordfish");
-        assert_eq!(serde_json::to_string(&s).unwrap(), "\"swordfish\"");
-    }
-}
+#[path = "../tests/unit/secret.rs"]
+mod tests;

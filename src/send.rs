@@ -17,12 +17,6 @@ use crate::response_guard;
 use crate::retry::{Decision, Outcome};
 use crate::runtime::Shared;
 
-/// Whether this request can be sent again without changing anything twice: the operation table
-/// says (`x-hostup-replay-safe` in the spec; GETs always).
-fn replay_safe(op: &OperationSpec, request: &reqwest::Request) -> bool {
-    op.is_replay_safe(request)
-}
-
 /// How one attempt ended.
 pub(crate) enum Attempt {
     /// The client refused to send or to wait any longer: returned as is.
@@ -49,7 +43,8 @@ pub(crate) async fn send(
 ) -> reqwest::Result<reqwest::Response> {
     let started = Instant::now();
     let deadline = clock::after(started, shared.retry.deadline());
-    let replay_safe = replay_safe(op, &request);
+    // Whether it can be sent again without changing anything twice (`x-hostup-replay-safe`; GETs).
+    let replay_safe = op.is_replay_safe(&request);
     shared.retry_budget.deposit();
     let span = tracing::Span::current();
     let mut request = request;

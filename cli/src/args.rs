@@ -12,8 +12,12 @@ use serde_json::Value;
 pub mod access;
 #[path = "args/devices.rs"]
 pub mod devices;
+#[path = "args/lifecycle.rs"]
+pub mod lifecycle;
 #[path = "args/mcp.rs"]
 pub mod mcp;
+#[path = "args/recovery.rs"]
+pub mod recovery;
 
 const AFTER_HELP: &str = "\
 Exit codes:
@@ -113,6 +117,8 @@ pub enum Command {
     /// The account's SSH public keys.
     #[command(subcommand)]
     SshKey(access::SshKey),
+    #[command(flatten)]
+    Lifecycle(lifecycle::Commands),
     /// Serve HostUp to an AI agent over the Model Context Protocol (stdio).
     Mcp(mcp::Mcp),
     /// Print a shell completion script on stdout.
@@ -211,6 +217,10 @@ pub enum Vps {
     Reset(Power),
     #[command(flatten)]
     Access(access::VpsAccess),
+    #[command(flatten)]
+    Recovery(recovery::Recovery),
+    #[command(flatten)]
+    Lifecycle(lifecycle::VpsLifecycle),
     #[command(flatten)]
     Devices(devices::Devices),
 }

@@ -55,7 +55,7 @@ fn exit_code(error: &Error) -> u8 {
     };
     match error {
         Error::Config(_) | Error::InvalidRequest(_) | Error::InvalidOption { .. } => 2,
-        Error::Blocked(_) | Error::WrongBillingModel(_) => 3,
+        Error::Blocked(_) | Error::WrongBillingModel(_) | Error::QuotaExceeded(_) => 3,
         Error::Timeout(_) | Error::WaitTimeout { .. } | Error::RateLimited(_) => 4,
         Error::Transport(_) => 5,
         _ if gate_conflict => 3,

@@ -58,6 +58,18 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 connect(cli.sandbox, cli.context.as_deref(), cli.base_url.as_deref()).await?;
             return commands::mcp::run(client, &args).await;
         }
+        Command::Lifecycle(command) => {
+            // The catalogue is public: without a key it is read with a keyless client.
+            let connected = connect(cli.sandbox, cli.context.as_deref(), cli.base_url.as_deref()).await;
+            let (client, _sandbox) = match connected {
+                Ok(connected) => connected,
+                Err(_) if commands::payg::is_public(&command) => {
+                    (commands::payg::public_client(cli.base_url.as_deref())?, None)
+                }
+                Err(e) => return Err(e),
+            };
+            return commands::payg::run(&client, &session, &command).await;
+        }
         Command::Vps(command) => Ok(command),
         Command::SshKey(command) => Err(command),
     };
@@ -84,6 +96,8 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Vps::Stop(p) => power(p, PowerAction::Stop).await,
         Vps::Reset(p) => power(p, PowerAction::Reset).await,
         Vps::Access(command) => commands::access::run_vps(&client, &session, command).await,
+        Vps::Recovery(command) => commands::recovery::run(&client, &session, command).await,
+        Vps::Lifecycle(command) => commands::lifecycle::run(&client, &session, command).await,
         Vps::Devices(command) => commands::devices::run(&client, &session, command).await,
     }
 }

@@ -5,15 +5,23 @@
 //!   progenitor's error type (whose `Display` and `Debug` print whole bodies) never reaches a user;
 //! - the raw constructors are removed (`Client::new`, which panics on a TLS failure) or made
 //!   `pub(crate)` (`Client::new_with_client`): a client is built only by `ClientBuilder`, so the
-//!   API key cannot be pointed at another origin.
+//!   API key cannot be pointed at another origin;
+//! - every builder struct is `#[must_use]`, the operations' (`builder`) and the types'
+//!   (`types::builder`): one that is dropped unsent or unconverted did nothing.
 //!
 //! It also reports the operation names progenitor gives the hooks, for the table's check.
 
 use proc_macro2::{TokenStream, TokenTree};
 use quote::{ToTokens, quote};
 use syn::{
-    GenericArgument, ImplItem, ImplItemFn, Item, ItemImpl, PathArguments, ReturnType, Type, Visibility,
+    Attribute, GenericArgument, ImplItem, ImplItemFn, Item, ItemImpl, PathArguments, ReturnType, Type,
+    Visibility,
 };
+
+/// Why an operation builder must be used, as the compiler says it.
+const REQUEST_BUILDER_UNUSED: &str = "a request builder sends nothing until `.send().await`";
+/// Why a type builder must be used.
+const TYPE_BUILDER_UNUSED: &str = "a type builder builds nothing until it is converted (`try_into()`)";
 
 /// What the rewrite saw: the snake-case operation names in `OperationInfo { operation_id }`.
 pub struct Wrapped {
@@ -27,13 +35,19 @@ pub fn rewrite(tokens: proc_macro2::TokenStream) -> Result<Wrapped, String> {
         syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
     let mut visitor = Visitor::default();
     for item in &mut file.items {
-        visitor.item(item);
+        visitor.item(item, &[]);
     }
     if visitor.sends == 0 || visitor.sends != visitor.operation_names.len() {
         return Err(format!(
             "progenitor's output changed shape: {} `send` methods for {} operations",
             visitor.sends,
             visitor.operation_names.len()
+        ));
+    }
+    if visitor.request_builders != visitor.sends {
+        return Err(format!(
+            "progenitor's output changed shape: {} request builders marked `#[must_use]` for {} `send` methods",
+            visitor.request_builders, visitor.sends
         ));
     }
     if !visitor.hid_constructor {
@@ -48,22 +62,33 @@ pub fn rewrite(tokens: proc_macro2::TokenStream) -> Result<Wrapped, String> {
 #[derive(Default)]
 struct Visitor {
     sends: usize,
+    /// Structs of the top-level `builder` module marked `#[must_use]`.
+    request_builders: usize,
     operation_names: Vec<String>,
     hid_constructor: bool,
     error: Option<String>,
 }
 
 impl Visitor {
-    /// Top-level items: `impl Client` and the `builder` module's impls (no deeper nesting).
-    fn item(&mut self, item: &mut Item) {
+    /// Items at any depth: `impl Client`, the builders' impls and structs. `modules` is the path
+    /// of modules the item is in (`["types", "builder"]`).
+    fn item(&mut self, item: &mut Item, modules: &[String]) {
         match item {
             Item::Impl(imp) if imp.trait_.is_none() && is_named(&imp.self_ty, "Client") => {
                 hide_constructors(imp, &mut self.hid_constructor);
             }
             Item::Impl(imp) if imp.trait_.is_none() => self.wrap_send(imp),
+            Item::Struct(s) if modules == ["builder"] => {
+                mark_must_use(&mut s.attrs, REQUEST_BUILDER_UNUSED);
+                self.request_builders += 1;
+            }
+            Item::Struct(s) if modules == ["types", "builder"] => {
+                mark_must_use(&mut s.attrs, TYPE_BUILDER_UNUSED);
+            }
             Item::Mod(module) => {
+                let path = [modules, &[module.ident.to_string()]].concat();
                 for inner in module.content.iter_mut().flat_map(|(_, items)| items.iter_mut()) {
-                    self.item(inner);
+                    self.item(inner, &path);
                 }
             }
             _ => {}
@@ -124,6 +149,13 @@ fn collect_operation_ids(tokens: TokenStream, out: &mut Vec<String>) {
     }
 }
 
+/// Adds `#[must_use = why]` unless progenitor already gave the item one.
+fn mark_must_use(attrs: &mut Vec<Attribute>, why: &str) {
+    if !attrs.iter().any(|a| a.path().is_ident("must_use")) {
+        attrs.push(syn::parse_quote!(#[must_use = #why]));
+    }
+}
+
 fn hide_constructors(item: &mut ItemImpl, found: &mut bool) {
     item.items.retain(|i| !matches!(i, ImplItem::Fn(f) if f.sig.ident == "new"));
     for i in &mut item.items {
@@ -162,6 +194,12 @@ mod tests {
             pub fn new(baseurl: &str) -> Self { todo!() }
             pub fn new_with_client(baseurl: &str) -> Self { todo!() }
         }
+        pub mod types {
+            pub struct Vps { id: String }
+            pub mod builder {
+                pub struct Vps { id: Result<String, String> }
+            }
+        }
         pub mod builder {
             pub struct GetVps<'a> { client: &'a super::Client }
             impl<'a> GetVps<'a> {
@@ -186,6 +224,26 @@ mod tests {
         assert!(code.contains("async fn send_raw(") && !code.contains("pub async fn send_raw"), "{code}");
         assert!(!code.contains("pub fn new("), "{code}");
         assert!(code.contains("pub(crate) fn new_with_client("), "{code}");
+    }
+
+    #[test]
+    fn builders_are_must_use_and_nothing_else_is() {
+        let code = prettyplease::unparse(&rewrite(SAMPLE.parse().unwrap()).unwrap().file);
+        let flat: String = code.split_whitespace().collect();
+        let marked = |why: &str, item: &str| {
+            let expected = format!("#[must_use = \"{why}\"] pub struct {item}");
+            flat.contains(&expected.split_whitespace().collect::<String>())
+        };
+        assert!(marked(REQUEST_BUILDER_UNUSED, "GetVps<'a>"), "{code}");
+        assert!(marked(TYPE_BUILDER_UNUSED, "Vps { id: Result"), "{code}");
+        assert_eq!(code.matches("#[must_use").count(), 2, "only the two builders: {code}");
+    }
+
+    #[test]
+    fn a_request_builder_without_send_fails() {
+        let extra = SAMPLE.replace("pub mod builder {", "pub mod builder {\n pub struct Stray;");
+        let err = rewrite(extra.parse().unwrap()).err().expect("the count differs");
+        assert!(err.contains("2 request builders"), "{err}");
     }
 
     #[test]

@@ -54,6 +54,9 @@ pub(crate) fn plan_by_slug(slug: &str) -> Option<&'static Plan> {
 pub(crate) const PAYG_CPU_CORE_HOUR: f64 = 0.12;
 pub(crate) const PAYG_MEMORY_GB_HOUR: f64 = 0.04;
 pub(crate) const PAYG_STORAGE_GB_HOUR: f64 = 0.003;
+/// PAYG traffic per GB and each IPv4 address per hour, in SEK.
+pub(crate) const PAYG_BANDWIDTH_GB: f64 = 0.1;
+pub(crate) const PAYG_IP_HOUR: f64 = 0.02;
 pub(crate) const HOURS_PER_MONTH: f64 = 730.0;
 
 /// How the panel presents an option (the spec's `ConfigurableOptionType`).

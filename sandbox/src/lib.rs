@@ -49,6 +49,8 @@ pub mod fleet;
 mod gates;
 mod handlers;
 mod ids;
+mod lifecycle;
+mod lifecycle_gates;
 mod limits;
 mod model;
 mod problem;
@@ -64,6 +66,7 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
 pub use faults::Faults;
+pub use lifecycle::PaygAccount;
 
 /// The OpenAPI document the sandbox serves unless [`SandboxConfig::spec`] names another: the one
 /// the `hostup` crate was generated from, parsed. A copy to edit, for a sandbox that serves more.
@@ -203,7 +206,15 @@ impl SandboxConfig {
                 let fleet = fleet::seed();
                 let recovery = recovery::seed(&fleet);
                 let access = access::seed(&fleet, self.seed);
-                State { fleet, jobs: Default::default(), recovery, access, devices: Default::default() }
+                let lifecycle = lifecycle::seed(&fleet);
+                State {
+                    fleet,
+                    jobs: Default::default(),
+                    recovery,
+                    lifecycle,
+                    access,
+                    devices: Default::default(),
+                }
             }),
             ids: ids::Ids::new(self.seed),
             budget: limits::Budget::new(self.rate_limit.0, self.rate_limit.1),
@@ -292,6 +303,23 @@ impl Sandbox {
     /// The fault knobs, switchable while the sandbox runs.
     pub fn faults(&self) -> &Faults {
         &self.shared.faults
+    }
+
+    /// Changes what the account may do with Cloud VMs: a field set to false is a blocker of PAYG
+    /// deployments and conversions to Cloud (`not_verified`, `no_cloud_access`,
+    /// `no_card_on_file`).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// use hostup_sandbox::{PaygAccount, Sandbox};
+    /// let sandbox = Sandbox::start().await;
+    /// sandbox.set_payg_account(PaygAccount { verified: false, ..PaygAccount::default() });
+    /// let options = sandbox.client().get_payg_deployment_options().send().await.unwrap().into_inner();
+    /// assert!(!options.actions.can_deploy.allowed);
+    /// # }
+    /// ```
+    pub fn set_payg_account(&self, account: PaygAccount) {
+        self.shared.lock().lifecycle.account = account;
     }
 
     /// Changes the request budget; a new window starts now.

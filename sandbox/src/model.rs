@@ -242,6 +242,8 @@ pub(crate) struct State {
     pub recovery: crate::recovery::Recovery,
     /// SSH keys, password login, interfaces and addresses.
     pub access: crate::access::Access,
+    /// PAYG access and quota, provisioning, rebuilds, cancellations, maintenance, orders.
+    pub lifecycle: crate::lifecycle::Lifecycle,
     /// Firewalls, extra disks, CD/DVD drives and the ISO library.
     pub devices: crate::devices::Devices,
 }

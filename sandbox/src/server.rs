@@ -49,6 +49,7 @@ impl Shared {
     pub fn lock(&self) -> MutexGuard<'_, State> {
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         state.settle(Instant::now());
+        crate::lifecycle::settle(&mut state, self.faults.now());
         state
     }
 

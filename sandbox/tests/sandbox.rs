@@ -14,6 +14,8 @@ mod flows;
 mod keys_network;
 #[path = "sandbox/lifecycle.rs"]
 mod lifecycle;
+#[path = "sandbox/lifecycle_flows.rs"]
+mod lifecycle_flows;
 #[path = "sandbox/operations.rs"]
 mod operations;
 #[path = "sandbox/recovery.rs"]

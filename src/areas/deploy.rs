@@ -14,7 +14,8 @@ use crate::limits::{
     PAYG_DEPLOYMENT_REQUEST_STORAGE_GB_MAX, PAYG_DEPLOYMENT_REQUEST_STORAGE_GB_MIN,
 };
 use crate::types::{
-    PaygDeploymentOptions, PaygDeploymentRequest, PaygLimitType, PaygLimits, PaygRange, PaygRates, VpsDetails,
+    PaygDeployment, PaygDeploymentOptions, PaygDeploymentRequest, PaygLimitType, PaygLimits, PaygRange,
+    PaygRates, VpsDetails,
 };
 use crate::{ActionBlocked, Client, Error, Result, WaitOptions};
 
@@ -200,23 +201,27 @@ fn check_range(key: &str, value: u64, range: &Option<PaygRange>) -> Result<()> {
 
 /// Reads the options and limits, checks, creates (once), and follows the new VPS until it runs.
 pub(crate) async fn deploy(client: &Client, request: &PaygDeploy, wait: WaitOptions) -> Result<VpsDetails> {
+    let created = create(client, request).await?;
+    until_running(client, &created.vps_id, None, Until::Running, &wait).await?;
+    Ok(client.get_vps_details().id(created.vps_id.as_str()).send().await?.into_inner())
+}
+
+/// Reads the options and limits, checks, and creates once; an answer that never arrived is
+/// [`Error::Unconfirmed`] with the name to look for.
+pub(crate) async fn create(client: &Client, request: &PaygDeploy) -> Result<PaygDeployment> {
     let options = client.get_payg_deployment_options().send().await?.into_inner();
     let limits = client.get_payg_limits().send().await?.into_inner();
     let body = request.check(&options, &limits)?;
-    let created = match client.create_payg_deployment().body(body).send().await {
-        Ok(created) => created.into_inner(),
-        Err(e) if may_have_reached_the_server(&e) => {
-            return Err(Error::Unconfirmed(Box::new(Unconfirmed {
-                what: "PAYG deployment".into(),
-                look_for: Some(request.name.clone()),
-                attempt_key: None,
-                source: e,
-            })));
-        }
-        Err(e) => return Err(e),
-    };
-    until_running(client, &created.vps_id, None, Until::Running, &wait).await?;
-    Ok(client.get_vps_details().id(created.vps_id.as_str()).send().await?.into_inner())
+    match client.create_payg_deployment().body(body).send().await {
+        Ok(created) => Ok(created.into_inner()),
+        Err(e) if may_have_reached_the_server(&e) => Err(Error::Unconfirmed(Box::new(Unconfirmed {
+            what: "PAYG deployment".into(),
+            look_for: Some(request.name.clone()),
+            attempt_key: None,
+            source: e,
+        }))),
+        Err(e) => Err(e),
+    }
 }
 
 /// A failure after which the deployment may exist: no answer (a timeout, a broken connection,

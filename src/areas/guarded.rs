@@ -58,6 +58,7 @@ impl RollbackOffer {
     ///
     /// [`RecoveryExt::restore_snapshot`]: crate::RecoveryExt::restore_snapshot
     /// [`RecoveryJob::wait`]: crate::RecoveryJob::wait
+    #[must_use = "futures do nothing unless awaited"]
     pub async fn accept(&self, client: &Client, confirm: Destructive, wait: WaitOptions) -> Result<()> {
         snapshots::restore(client, &self.vps_id, &self.snapshot, &confirm).await?.wait(client, wait).await
     }
@@ -173,6 +174,7 @@ impl GuardedChange {
     /// Only before the change runs: the snapshot's refusal or failure (nothing was changed). A
     /// confirmation for another VPS is refused first. A failed change is not an `Err` here: it is
     /// [`GuardReport::outcome`].
+    #[must_use = "futures do nothing unless awaited"]
     pub async fn run<T>(
         self,
         client: &Client,

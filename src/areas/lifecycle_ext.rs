@@ -9,8 +9,8 @@ use std::future::Future;
 
 use crate::areas::client_ext::sealed::Sealed;
 use crate::types::{
-    CloudConversionResult, MaintenanceExtendResult, Order, PaygLimitRequestSubmitted, PaygLimitType,
-    VpsCancellation, VpsDetails, VpsStatus,
+    CloudConversionResult, MaintenanceExtendResult, Order, PaygDeployment, PaygLimitRequestSubmitted,
+    PaygLimitType, VpsCancellation, VpsDetails, VpsStatus,
 };
 #[allow(unused_imports)] // `Error` is for the docs
 use crate::{
@@ -55,6 +55,17 @@ pub trait LifecycleExt: Sealed {
         wait: WaitOptions,
     ) -> impl Future<Output = Result<VpsDetails>> + Send {
         crate::areas::deploy::deploy(self.client(), request, wait)
+    }
+
+    /// Creates a PAYG Cloud VPS without waiting: the same checks as
+    /// [`deploy_payg`](LifecycleExt::deploy_payg), one send, and the answer naming the new VPS
+    /// (`provisioning`).
+    ///
+    /// # Errors
+    /// As [`deploy_payg`](LifecycleExt::deploy_payg), without the wait's.
+    #[must_use = "futures do nothing unless awaited"]
+    fn create_payg(&self, request: &PaygDeploy) -> impl Future<Output = Result<PaygDeployment>> + Send {
+        crate::areas::deploy::create(self.client(), request)
     }
 
     /// Asks for a higher PAYG quota (`limitType`, the new ceiling, a reason of at least 10

@@ -202,6 +202,7 @@ impl PowerOperation {
     /// [`Error::OperationFailed`] when the job fails, [`Error::WaitTimeout`] with the last status
     /// seen when `max_wait` passes, [`Error::InvalidRequest`] when the operation's `pollUrl` points
     /// at another host.
+    #[must_use = "futures do nothing unless awaited"]
     pub async fn wait(&self, client: &Client, options: WaitOptions) -> Result<VpsStatus> {
         let job_id = self.operation.as_ref().map(|o| job_id_to_poll(client, o)).transpose()?;
         let mut job_readable = job_id.is_some();

@@ -122,6 +122,7 @@ impl Quote {
     /// [`Error::Blocked`](crate::Error::Blocked) without sending when the quote says it cannot be committed; an
     /// [`Error::Api`](crate::Error::Api) with [`ErrorCode::ExistingInvoiceBlocking`](crate::ErrorCode::ExistingInvoiceBlocking) on a 409, unless `options` opts
     /// in to cancelling the invoice.
+    #[must_use = "futures do nothing unless awaited"]
     pub async fn commit(&self, client: &Client, options: CommitOptions) -> Result<ResourceChangeResult> {
         if let Some(actions) = &self.preview.actions {
             CommitGate::Commit.check(actions)?;

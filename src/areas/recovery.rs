@@ -110,6 +110,7 @@ impl RecoveryJob {
     /// [`Error::OperationFailed`] with the job's detail when it fails, [`Error::WaitTimeout`] with
     /// the last status when `max_wait` passes, [`Error::InvalidRequest`] when `pollUrl` points at
     /// another host, and the poll's own error (a 404 when the job is unknown).
+    #[must_use = "futures do nothing unless awaited"]
     pub async fn wait(&self, client: &Client, options: WaitOptions) -> Result<()> {
         match &self.operation {
             Some(operation) => follow(client, operation, &self.kind.to_string(), &options).await,

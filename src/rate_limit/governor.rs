@@ -11,7 +11,10 @@
 //!   ([`ServerClock`]), plus the header's precision, then releases the next window at once; waiters
 //!   are woken by answers, not by polling. While the server's clock is known only to within its
 //!   `Date`'s second, one request per window probes at the middle of that uncertainty, and its
-//!   answer halves it.
+//!   answer halves it. Better: while more requests wait than a window holds, its last few slots
+//!   (up to an eighth) go out one at a time spread over where the server's `Date` may tick to its
+//!   next second, before the window can end; on which side of the tick each answer lands narrows
+//!   the clock to a few ms for free, so the next window's start is not waited out in full.
 //! - No hold outlasts the policy's longest `Retry-After` (`hold_cap`): after it, one request
 //!   probes again.
 
@@ -34,6 +37,10 @@ use crate::clock::{ServerClock, after, unix_ms};
 const PROBE_PATIENCE: Duration = Duration::from_secs(1);
 /// Below this uncertainty about the server's clock, no early probe is worth a possible 429.
 const PROBE_SPREAD: Duration = Duration::from_millis(25);
+/// Below this uncertainty (ms), reading `Date` ticks is not worth holding a slot back.
+const SAMPLE_SPREAD: i64 = 4;
+/// Reserved slots all go at the latest this long before the window may end.
+const SAMPLE_MARGIN: Duration = Duration::from_millis(25);
 
 /// Client-side budget shared by all clones of a client. See the [module docs](self).
 #[derive(Debug)]
@@ -101,7 +108,8 @@ impl State {
         self.clock.latest(reset.saturating_add(self.grace()))
     }
 
-    fn next(&mut self, now: Instant) -> Next {
+    /// `waiting`: requests waiting besides this one.
+    fn next(&mut self, now: Instant, waiting: usize) -> Next {
         match self.blocked_until {
             Some(until) if until > now => return Next::Until(until),
             _ => self.blocked_until = None,
@@ -128,11 +136,10 @@ impl State {
             // one request finds out.
             (Some(0), None) if self.in_flight == 0 => self.go(),
             (Some(0), None) => Next::Answer(now + PROBE_PATIENCE),
-            (Some(n), _) => {
-                self.remaining = Some(n - 1);
-                self.cap_far_reset(now);
-                self.go()
+            (Some(n), Some(reset)) if n <= self.reserve() && waiting as u64 >= n => {
+                self.sample(now, n, reset).unwrap_or_else(|| self.take(n, now))
             }
+            (Some(n), _) => self.take(n, now),
             (None, _) if self.unreported || self.in_flight == 0 => {
                 if !self.unreported {
                     self.probe_sent = Some(now);
@@ -146,6 +153,33 @@ impl State {
                 None => Next::Answer(now + PROBE_PATIENCE),
             },
         }
+    }
+
+    /// Takes one of the `n` slots left in the window.
+    fn take(&mut self, n: u64, now: Instant) -> Next {
+        self.remaining = Some(n - 1);
+        self.cap_far_reset(now);
+        self.go()
+    }
+
+    /// Slots of a window kept back to read the server's clock (see the [module docs](self)).
+    fn reserve(&self) -> u64 {
+        self.limit.map_or(0, |limit| (limit / 8).min(32))
+    }
+
+    /// For one of the last `left` slots of the window ending at `reset`: wait, so that it reads
+    /// the server's `Date` where its second may tick, or `None` to send it now. One at a time
+    /// (each answer places the next), spaced to cover the clock's uncertainty with the slots left,
+    /// and all sent before the window may end.
+    fn sample(&self, now: Instant, left: u64, reset: i64) -> Option<Next> {
+        let spread = self.clock.uncertainty().filter(|ms| *ms > SAMPLE_SPREAD)?;
+        let deadline = self.clock.earliest(reset).checked_sub(SAMPLE_MARGIN).filter(|d| *d > now)?;
+        if self.in_flight > 0 {
+            return Some(Next::Answer(deadline));
+        }
+        let step = (spread / (left as i64 + 1)).max(1);
+        let at = self.clock.tick_test(now, step, step / 2);
+        (at > now && at < deadline).then_some(Next::Until(at))
     }
 
     fn go(&mut self) -> Next {
@@ -274,7 +308,7 @@ impl Governor {
     /// Waits until the budget allows one more request, or returns the wait that would pass
     /// `deadline`.
     pub async fn acquire(&self, deadline: Instant) -> Result<Permit<'_>, Duration> {
-        if let Next::Go = self.lock().next(Instant::now()) {
+        if let Next::Go = self.lock().next(Instant::now(), self.waiting.load(SeqCst)) {
             return Ok(self.permit());
         }
         // Counted, and registered for wake-ups, before the state is read again, so an answer in
@@ -285,7 +319,7 @@ impl Governor {
             let mut changed = pin!(self.changed.notified());
             changed.as_mut().enable();
             let now = Instant::now();
-            let next = self.lock().next(now);
+            let next = self.lock().next(now, self.waiting.load(SeqCst).saturating_sub(1));
             let wake_at = match next {
                 Next::Go => return Ok(self.permit()),
                 Next::Until(until) if until > deadline => return Err(until - now),

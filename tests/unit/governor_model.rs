@@ -154,6 +154,69 @@ async fn resets_are_judged_on_the_servers_clock() {
     }
 }
 
+/// Issue 12's fan-out under a skewed clock: while more requests wait than a window holds, its last
+/// slots read the server's `Date` ticks, so the following windows open within a few ms of their
+/// reset instead of up to `Date`'s second late, and none of it costs a 429. A model of the sandbox:
+/// 200 requests per 1 s window, a window starting at the first request after the last one ended.
+#[tokio::test(start_paused = true)]
+async fn reserved_slots_read_a_skewed_clock_from_its_date_ticks() {
+    use std::sync::{Arc, Mutex};
+    for skew in [3_600_370i64, -3_600_630] {
+        let g: &'static Governor = Box::leak(Box::new(governor()));
+        let start = Instant::now();
+        let server_now = move || 1_777_000_000_000 + skew + (Instant::now() - start).as_millis() as i64;
+        // (end of the current window, requests counted in it), on the server's clock.
+        let window = Arc::new(Mutex::new((server_now() + 1_000, 0u64)));
+        let refused = Arc::new(AtomicUsize::new(0));
+        let calls: Vec<_> = (0..1_000)
+            .map(|_| {
+                let (window, refused) = (window.clone(), refused.clone());
+                tokio::spawn(async move {
+                    loop {
+                        let permit = g.acquire(Instant::now() + CAP).await.unwrap();
+                        // A round trip of 1 ms; the server counts the request as it arrives.
+                        tokio::time::sleep(Duration::from_millis(1)).await;
+                        let now = server_now();
+                        let (end, left) = {
+                            let mut w = window.lock().unwrap();
+                            if now >= w.0 {
+                                *w = (now + 1_000, 0);
+                            }
+                            w.1 += 1;
+                            (w.0, 200i64 - w.1 as i64)
+                        };
+                        let at = |ms: i64| SystemTime::UNIX_EPOCH + Duration::from_millis(ms as u64);
+                        let reset = humantime::format_rfc3339_millis(at(end)).to_string();
+                        let mut answer = headers(&[
+                            ("x-ratelimit-limit", "200"),
+                            ("x-ratelimit-remaining", &left.max(0).to_string()),
+                            ("x-ratelimit-reset", &reset),
+                            ("date", &httpdate::fmt_http_date(at(now))),
+                        ]);
+                        if left >= 0 {
+                            permit.complete(&answer, false);
+                            return Instant::now() - start;
+                        }
+                        window.lock().unwrap().1 -= 1;
+                        refused.fetch_add(1, SeqCst);
+                        let wait = ((end - now) as f64 / 1000.0).ceil() as u64;
+                        answer.insert("retry-after", HeaderValue::from(wait));
+                        permit.complete(&answer, true);
+                    }
+                })
+            })
+            .collect();
+        let mut last = Duration::ZERO;
+        for call in calls {
+            last = last.max(call.await.unwrap());
+        }
+        // Window 5 opens 4 s after the first; its requests finish 1 ms later.
+        let late = last.saturating_sub(Duration::from_secs(4));
+        assert!(late <= Duration::from_millis(30), "{skew}: the last call {late:?} after window 5 opened");
+        assert!(refused.load(SeqCst) <= 2, "{skew}: {} 429s", refused.load(SeqCst));
+    }
+}
+
 /// Issue 12, item 3: a `Retry-After` far past the cap holds the client for the cap at most, then
 /// one request probes.
 #[tokio::test(start_paused = true)]

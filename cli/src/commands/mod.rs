@@ -4,9 +4,12 @@ pub mod access;
 pub mod completion;
 pub mod context;
 pub mod devices;
+pub mod lifecycle;
 pub mod mcp;
 pub mod network;
+pub mod payg;
 pub mod power;
+pub mod recovery;
 pub mod vps;
 
 use crate::output::Printer;

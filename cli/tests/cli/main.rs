@@ -8,7 +8,9 @@ mod completion;
 #[cfg(unix)]
 mod confirm;
 mod contexts;
+mod lifecycle;
 mod mcp;
 mod output;
 mod reboot_wait;
+mod recovery;
 mod sandbox_serve;

@@ -50,20 +50,25 @@ async fn reset_read(value: &str) -> Option<RateLimit> {
 
 #[tokio::test]
 async fn every_documented_and_tolerated_reset_format_is_read() {
-    let at = SystemTime::now() + Duration::from_secs(30);
-    let formats = [
-        humantime::format_rfc3339_millis(at).to_string(),
-        humantime::format_rfc3339_seconds(at).to_string(),
-        humantime::format_rfc3339_nanos(at).to_string(),
-        epoch(at).to_string(),
-        format!("{}.5", epoch(at)),
-        "30".to_string(),
-        " 30 ".to_string(),
-        // Issue 12, item 4: an offset is read as an offset, with or without fractions.
-        offset_form(at, "+02:00", 120),
-        offset_form(at, "-05:30", -5 * 60 - 30),
-    ];
-    for value in formats {
+    // Each format is written just before its call: a delta ("30") counts from the answer, and on
+    // a loaded machine the earlier calls can take seconds.
+    let formats = |at: SystemTime| {
+        [
+            humantime::format_rfc3339_millis(at).to_string(),
+            humantime::format_rfc3339_seconds(at).to_string(),
+            humantime::format_rfc3339_nanos(at).to_string(),
+            epoch(at).to_string(),
+            format!("{}.5", epoch(at)),
+            "30".to_string(),
+            " 30 ".to_string(),
+            // Issue 12, item 4: an offset is read as an offset, with or without fractions.
+            offset_form(at, "+02:00", 120),
+            offset_form(at, "-05:30", -5 * 60 - 30),
+        ]
+    };
+    for i in 0..formats(SystemTime::now()).len() {
+        let at = SystemTime::now() + Duration::from_secs(30);
+        let value = formats(at)[i].clone();
         let read = reset_read(&value).await.unwrap_or_else(|| panic!("{value:?}: nothing read"));
         assert_eq!((read.limit, read.remaining), (Some(10), Some(5)), "{value:?}");
         let reset = read.reset.unwrap_or_else(|| panic!("{value:?}: no reset"));

@@ -14,7 +14,10 @@ mod disks;
 mod firewall;
 mod iso;
 mod legacy;
+mod lifecycle;
 mod network;
+mod orders;
+mod payg;
 mod power;
 mod read;
 mod recovery_jobs;
@@ -39,7 +42,7 @@ type Reply = Result<Response, Fail>;
 pub(crate) type Handler = fn(&Shared, &Call<'_>) -> Reply;
 
 /// The stateful operations, per resource.
-const TABLES: [&[(&str, Handler)]; 13] = [
+const TABLES: [&[(&str, Handler)]; 16] = [
     read::HANDLERS,
     power::HANDLERS,
     billing::HANDLERS,
@@ -50,6 +53,9 @@ const TABLES: [&[(&str, Handler)]; 13] = [
     recovery_jobs::HANDLERS,
     access::HANDLERS,
     network::HANDLERS,
+    payg::HANDLERS,
+    lifecycle::HANDLERS,
+    orders::HANDLERS,
     firewall::HANDLERS,
     disks::HANDLERS,
     iso::HANDLERS,

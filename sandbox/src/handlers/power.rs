@@ -93,6 +93,9 @@ fn job(shared: &Shared, call: &Call<'_>) -> Reply {
     if let Some(reply) = super::recovery_jobs::poll(shared, job_id) {
         return reply;
     }
+    if let Some(reply) = super::lifecycle::poll(shared, job_id) {
+        return reply;
+    }
     if let Some(reply) = super::iso::poll(shared, job_id) {
         return reply;
     }

@@ -13,7 +13,7 @@ use hostup::types::VpsList;
 pub(super) const HANDLERS: &[(&str, Handler)] = &[
     ("listVps", list),
     ("getVps", |shared, call| ok(&views::summary(find(&shared.lock(), call.param("id"))?, false, true))),
-    ("getVpsDetails", |shared, call| ok(&views::details(find(&shared.lock(), call.param("id"))?))),
+    ("getVpsDetails", details),
     ("getVpsStatus", status),
     ("getVpsUpgradeOptions", |shared, call| {
         ok(&views::upgrade_options(find(&shared.lock(), call.param("id"))?))
@@ -27,16 +27,16 @@ const DEFAULT_PAGE: usize = 20;
 /// Cursors hide the offset behind a mask: opaque to clients, cheap to check.
 const CURSOR_MASK: u32 = 0x5bd1_e995;
 
-fn encode_cursor(offset: usize) -> String {
+pub(super) fn encode_cursor(offset: usize) -> String {
     format!("c{:08x}", offset as u32 ^ CURSOR_MASK)
 }
 
-fn decode_cursor(cursor: &str) -> Option<usize> {
+pub(super) fn decode_cursor(cursor: &str) -> Option<usize> {
     let hex = cursor.strip_prefix('c').filter(|h| h.len() == 8)?;
     u32::from_str_radix(hex, 16).ok().map(|n| (n ^ CURSOR_MASK) as usize)
 }
 
-fn bad_cursor() -> Fail {
+pub(super) fn bad_cursor() -> Fail {
     Fail::new(
         axum::http::StatusCode::BAD_REQUEST,
         "invalid_cursor",
@@ -78,6 +78,15 @@ fn list(shared: &Shared, call: &Call<'_>) -> Reply {
         has_more: None,
     };
     ok(&page)
+}
+
+/// `/details`, with the gates of creating and ending VPSes read from the account too.
+fn details(shared: &Shared, call: &Call<'_>) -> Reply {
+    let state = shared.lock();
+    let vps = find(&state, call.param("id"))?;
+    let mut details = views::details(vps);
+    crate::lifecycle_gates::amend(&state, vps, &mut details.actions);
+    ok(&details)
 }
 
 /// `GET /api/v2/vps/{id}/status`, with the power job in flight as a pending task.

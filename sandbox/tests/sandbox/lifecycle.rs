@@ -29,14 +29,20 @@ pub async fn exercise(client: &Client) {
         reason: "Need capacity for production traffic".parse().unwrap(),
     };
     client.request_payg_limit_increase().body(limit).send().await.unwrap();
-    client.get_cloud_conversion_eligibility().id(fixed).send().await.unwrap();
-    client.convert_vps_to_cloud().id(fixed).send().await.unwrap();
-    client.list_vps_templates().id(payg).send().await.unwrap();
-    let rebuild = RebuildRequest { template_id: "os_01hxa3b4c5d6e7f8g9h0j1k2m3".parse().unwrap() };
-    client.rebuild_vps().id(payg).body(rebuild).send().await.unwrap();
-    client.get_vps_maintenance().id(fixed).send().await.unwrap();
-    let extend = MaintenanceExtendRequest { deadline_id: "mtd_01hxa3b4c5d6e7f8g9h0j1k2m3".parse().unwrap() };
-    client.extend_vps_maintenance().id(fixed).body(extend).send().await.unwrap();
+    // Converted here: the recovery flows use the other fixed-cycle VPSes.
+    let convertible = fleet::QUARTERLY_EUR;
+    client.get_cloud_conversion_eligibility().id(convertible).send().await.unwrap();
+    client.convert_vps_to_cloud().id(convertible).send().await.unwrap();
+    let templates = client.list_vps_templates().id(payg).send().await.unwrap().into_inner();
+    let rebuild = RebuildRequest { template_id: templates.data[2].id.parse().unwrap() };
+    let rebuilt = fleet::LEGACY;
+    let queued = client.rebuild_vps().id(rebuilt).body(rebuild).send().await.unwrap().into_inner();
+    crate::support::wait_job(client, &queued.operation.unwrap().job_id).await;
+    let annual = fleet::ANNUAL_SEK; // a kernel update with a deadline
+    let maintenance = client.get_vps_maintenance().id(annual).send().await.unwrap().into_inner();
+    let deadline = maintenance.pending_changes[0].deadline.clone().unwrap().id;
+    let extend = MaintenanceExtendRequest { deadline_id: deadline.parse().unwrap() };
+    client.extend_vps_maintenance().id(annual).body(extend).send().await.unwrap();
     let cancel = VpsCancelRequest {
         reason: "Moving to different provider".parse().unwrap(),
         cancel_type: Some(CancelType::EndOfPeriod),

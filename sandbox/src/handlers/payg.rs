@@ -1,0 +1,206 @@
+//! PAYG deployments, the PAYG quota and its limit requests, and conversion to Cloud. A deployment
+//! takes from the account's quota and puts a new VPS in the fleet, `provisioning` until
+//! [`SandboxConfig::job_duration`](crate::SandboxConfig::job_duration) has passed on the
+//! sandbox's clock; a conversion takes the VPS's size from the quota too.
+
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+
+use super::{Handler, Reply, find, ok, refused, reply};
+use crate::api::Call;
+use crate::catalog;
+use crate::lifecycle::{Order, Quota, new_payg};
+use crate::lifecycle_gates::{access_blockers, blocker_reason, can_convert, can_deploy, conversion_blockers};
+use crate::model::State;
+use crate::problem::Fail;
+use crate::server::Shared;
+use hostup::limits::{
+    PAYG_DEPLOYMENT_REQUEST_CPU_CORES_MAX, PAYG_DEPLOYMENT_REQUEST_CPU_CORES_MIN,
+    PAYG_DEPLOYMENT_REQUEST_MEMORY_GB_MAX, PAYG_DEPLOYMENT_REQUEST_MEMORY_GB_MIN,
+    PAYG_DEPLOYMENT_REQUEST_STORAGE_GB_MAX, PAYG_DEPLOYMENT_REQUEST_STORAGE_GB_MIN,
+};
+use hostup::types::{PaygDeploymentRequest, PaygLimitRequest};
+
+pub(super) const HANDLERS: &[(&str, Handler)] = &[
+    ("getPaygDeploymentOptions", |shared, _| ok(&options(&shared.lock()))),
+    ("createPaygDeployment", create),
+    ("getPaygLimits", |shared, _| ok(&limits(&shared.lock()))),
+    ("requestPaygLimitIncrease", request_limit),
+    ("getCloudConversionEligibility", eligibility),
+    ("convertVpsToCloud", convert),
+];
+
+/// Regions: where deployments go, and one that is full.
+const REGIONS: &[(&str, &str, bool)] = &[("stockholm", "Stockholm", true), ("oslo", "Oslo", false)];
+
+fn rates() -> Value {
+    json!({
+        "currencyCode": "SEK", "cpuPerCoreHour": catalog::PAYG_CPU_CORE_HOUR,
+        "memoryPerGbHour": catalog::PAYG_MEMORY_GB_HOUR, "storagePerGbHour": catalog::PAYG_STORAGE_GB_HOUR,
+        "bandwidthPerGb": catalog::PAYG_BANDWIDTH_GB, "ipPerHour": catalog::PAYG_IP_HOUR,
+    })
+}
+
+fn quota_json(q: &Quota) -> Value {
+    json!({"cpuCores": q.cpu_cores, "memoryGb": q.memory_gb, "storageGb": q.storage_gb, "instanceCount": q.instance_count})
+}
+
+fn options(state: &State) -> Value {
+    let account = state.lifecycle.account;
+    let blockers = access_blockers(&account);
+    let gate = can_deploy(state);
+    let access_reason = blockers.first().map(|b| blocker_reason(b));
+    let range = |min: u64, max: u64| json!({"min": min, "max": max});
+    json!({
+        "available": gate.allowed, "reason": gate.reason,
+        "access": {
+            "available": blockers.is_empty(), "reason": access_reason, "countryCode": "SE",
+            "countryPaymentAvailable": true, "requiresCard": true, "hasCard": account.card_on_file,
+            "verified": account.verified, "cloudAccessEnabled": account.cloud_access, "blockerReasons": blockers,
+        },
+        "actions": {"canDeploy": gate},
+        "pricing": rates(),
+        "defaults": {"regionId": REGIONS[0].0, "resources": {"cpuCores": 2, "memoryGb": 4, "storageGb": 80}},
+        "limits": {
+            "cpuCores": range(PAYG_DEPLOYMENT_REQUEST_CPU_CORES_MIN, PAYG_DEPLOYMENT_REQUEST_CPU_CORES_MAX),
+            "memoryGb": range(PAYG_DEPLOYMENT_REQUEST_MEMORY_GB_MIN, PAYG_DEPLOYMENT_REQUEST_MEMORY_GB_MAX),
+            "storageGb": range(PAYG_DEPLOYMENT_REQUEST_STORAGE_GB_MIN, PAYG_DEPLOYMENT_REQUEST_STORAGE_GB_MAX),
+        },
+        "regions": REGIONS.iter().map(|(id, name, available)| json!({"id": id, "name": name, "available": available})).collect::<Vec<_>>(),
+    })
+}
+
+fn limits(state: &State) -> Value {
+    let used = Quota::used(&state.fleet);
+    let pending: Vec<Value> = state
+        .lifecycle
+        .limit_requests
+        .iter()
+        .map(|r| {
+            json!({"id": r.id, "limitType": r.limit_type, "currentLimit": r.current, "requestedLimit": r.requested, "reason": r.reason})
+        })
+        .collect();
+    json!({
+        "current": quota_json(&used), "max": quota_json(&state.lifecycle.quota_max),
+        "remaining": quota_json(&state.lifecycle.remaining(&state.fleet)), "billing": rates(),
+        "hasPendingRequests": !pending.is_empty(), "pendingRequests": pending,
+    })
+}
+
+/// 403 with the blockers, in `extensions.blockerReasons`. A storage quota answers the
+/// documented `cloud_storage_limit_exceeded`; the others are `forbidden`.
+fn blocked(blockers: &[&str]) -> Fail {
+    let code = if blockers.first() == Some(&"storage_limit_exceeded") {
+        "cloud_storage_limit_exceeded"
+    } else {
+        "forbidden"
+    };
+    let detail = blockers.first().map_or("Cloud VMs are not available.", |b| blocker_reason(b));
+    Fail::new(StatusCode::FORBIDDEN, code, "Cloud VM not available", detail)
+        .with("blockerReasons", json!(blockers))
+}
+
+fn create(shared: &Shared, call: &Call<'_>) -> Reply {
+    let request: PaygDeploymentRequest = call.body()?;
+    let mut state = shared.lock();
+    let access = access_blockers(&state.lifecycle.account);
+    if !access.is_empty() {
+        return Err(blocked(&access));
+    }
+    let region = request.region.to_string();
+    if !REGIONS.iter().any(|(id, _, available)| *id == region && *available) {
+        let offered: Vec<&str> = REGIONS.iter().filter(|r| r.2).map(|r| r.0).collect();
+        return Err(Fail::invalid(
+            "/region",
+            "invalid_value",
+            format!("{region:?} is not on offer; regions: {offered:?}."),
+        ));
+    }
+    let size = (request.cpu_cores.get(), request.memory_gb.get(), request.storage_gb);
+    let as_u32 = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
+    let size = (as_u32(size.0), as_u32(size.1), u32::try_from(size.2).unwrap_or(u32::MAX));
+    let needed = Quota::new(size.0.into(), size.1.into(), size.2.into());
+    let over = Quota::exceeded(&needed, &state.lifecycle.remaining(&state.fleet));
+    if !over.is_empty() {
+        return Err(blocked(&over));
+    }
+    let wall = shared.faults.now();
+    let id = shared.ids.public("vps_");
+    let n = state.fleet.len() as u32;
+    let vps = new_payg(id.clone(), &request.name.to_string(), size, n, wall);
+    let order = Order {
+        id: shared.ids.public("ord_"),
+        status: "active",
+        invoice: None,
+        invoice_status: "paid",
+        amount: catalog::round2(vps.base_monthly_sek()),
+        cycle: Some("monthly".into()),
+        payg: true,
+        attempt_key: None,
+        created: wall,
+    };
+    let answer = json!({"status": "provisioning", "vpsId": id, "orderId": order.id});
+    state.fleet.push(vps);
+    state.lifecycle.provisioning.insert(id, wall + shared.job_duration);
+    state.lifecycle.orders.push(order);
+    ok(&answer)
+}
+
+/// Files a limit request; it stays pending (support reviews it). Numbers beyond what a quota can
+/// hold (u64) are refused with 400.
+fn request_limit(shared: &Shared, call: &Call<'_>) -> Reply {
+    let request: PaygLimitRequest = call.body()?;
+    let id = shared.ids.public("payglim_");
+    shared.lock().lifecycle.limit_requests.push(crate::lifecycle::LimitRequest {
+        id: id.clone(),
+        limit_type: request.limit_type.to_string(),
+        current: request.current_limit,
+        requested: request.requested_limit.get(),
+        reason: request.reason.to_string(),
+    });
+    Ok(reply(StatusCode::ACCEPTED, &json!({"id": id, "status": "submitted"})))
+}
+
+fn eligibility(shared: &Shared, call: &Call<'_>) -> Reply {
+    let state = shared.lock();
+    let vps = find(&state, call.param("id"))?;
+    let gate = can_convert(&state, vps);
+    let blockers = if vps.payg { Vec::new() } else { conversion_blockers(&state, vps) };
+    let days = vps.next_due.duration_since(shared.faults.now()).map_or(0, |d| d.as_secs() / 86_400);
+    let warning = (!vps.payg && days > 0).then(|| {
+        let due = crate::views::iso(vps.next_due);
+        json!({"nextDue": &due[..10], "billingCycle": vps.cycle.as_str(), "daysRemaining": days})
+    });
+    ok(&json!({
+        "vpsId": vps.id, "available": gate.allowed, "reason": gate.reason,
+        "currentBillingModel": if vps.payg { "payg" } else { "fixed" },
+        "requiresVerification": !state.lifecycle.account.verified,
+        "actions": {"canConvertToCloud": gate}, "blockerReasons": blockers,
+        "currentProductName": vps.plan.name, "prepaidWarning": warning,
+    }))
+}
+
+/// Converts after the same gate: the account's and quota blockers answer 403, an unpaid invoice
+/// 409 `has_unpaid_invoice`, both with every blocker in `extensions.blockerReasons`.
+fn convert(shared: &Shared, call: &Call<'_>) -> Reply {
+    let mut state = shared.lock();
+    let vps = find(&state, call.param("id"))?;
+    let gate = can_convert(&state, vps);
+    if !gate.allowed {
+        let blockers = conversion_blockers(&state, vps);
+        return Err(match gate.code.as_deref() {
+            Some("has_unpaid_invoice") => {
+                Fail::conflict("has_unpaid_invoice", "Unpaid invoice", blocker_reason("has_unpaid_invoice"))
+                    .with("blockerReasons", json!(blockers))
+            }
+            Some(code) if blockers.contains(&code) => blocked(&blockers),
+            _ => refused("canConvertToCloud", &gate, false),
+        });
+    }
+    let previous = vps.plan.product_id;
+    let id = vps.id.clone();
+    let Some(vps) = state.vps_mut(&id) else { return Err(Fail::vps_not_found(&id)) };
+    (vps.payg, vps.plan) = (true, &catalog::CLOUD);
+    vps.options.retain(|key, _| catalog::OPTIONS.iter().any(|o| o.key == *key && o.payg));
+    ok(&json!({"converted": true, "previousProductId": previous, "newProductId": catalog::CLOUD.product_id}))
+}

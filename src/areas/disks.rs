@@ -6,7 +6,7 @@
 
 use crate::areas::devices::{DeviceChange, DeviceWork, invalid, refused, within};
 use crate::error::QuotaExceeded;
-use crate::gates::check_gate;
+use crate::gates::DiskGate;
 use crate::limits::{
     DISK_ADD_REQUEST_SIZE_GB_MAX, DISK_ADD_REQUEST_SIZE_GB_MIN, DISK_RESIZE_REQUEST_SIZE_GB_MAX,
     DISK_RESIZE_REQUEST_SIZE_GB_MIN,
@@ -187,9 +187,7 @@ pub(crate) async fn resize(
     within("sizeGb", value, DISK_RESIZE_REQUEST_SIZE_GB_MIN, DISK_RESIZE_REQUEST_SIZE_GB_MAX)?;
     let listed = disks(client, vps_id).await?;
     let chosen = find(&listed, disk)?;
-    if let Some(gate) = &chosen.actions.can_resize {
-        check_gate("canResize", gate)?;
-    }
+    DiskGate::Resize.check(&chosen.actions)?;
     let current = chosen.size_gb().unwrap_or(0.0);
     let growth = if incremental { value as f64 } else { value as f64 - current };
     if growth <= 0.0 {
@@ -224,9 +222,9 @@ pub(crate) async fn delete(
     let listed = disks(client, vps_id).await?;
     let chosen = find(&listed, disk)?;
     if chosen.is_root() {
-        return Err(refused("canDetach", "the root disk is never detachable".into(), None));
+        return Err(refused(DiskGate::Detach.gate_name(), "the root disk is never detachable".into(), None));
     }
-    check_gate("canDetach", &chosen.actions.can_detach)?;
+    DiskGate::Detach.check(&chosen.actions)?;
     // The docs prefer the public id in the path; a slot name is for old integrations.
     let name = chosen.id.clone().unwrap_or_else(|| disk.to_string());
     let request = client.delete_vps_disk().id(vps_id).disk_name(name);

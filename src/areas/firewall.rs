@@ -4,7 +4,7 @@
 //! owner out (a DROP or REJECT policy with no enabled allow rule) refused unless confirmed.
 
 use crate::areas::devices::refused;
-use crate::gates::check_gate;
+use crate::gates::FirewallGate;
 use crate::types::{
     FirewallDirection, FirewallOptions, FirewallOptionsRequest, FirewallPolicy, FirewallRule,
     FirewallRuleRequest, FirewallState, FirewallVerdict,
@@ -40,8 +40,8 @@ impl FirewallState {
     /// [`Error::Blocked`] naming `available`, `canAddRule` or `limits.remainingRules`.
     pub fn ensure_can_add(&self) -> Result<()> {
         self.ensure_available()?;
-        if let Some(gate) = self.actions.as_ref().and_then(|a| a.can_add_rule.as_ref()) {
-            check_gate("canAddRule", gate)?;
+        if let Some(actions) = &self.actions {
+            FirewallGate::AddRule.check(actions)?;
         }
         if self.limits.remaining_rules == 0 {
             let max = self.limits.max_rules;

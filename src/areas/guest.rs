@@ -3,7 +3,7 @@
 //! the server's own `validationRules` before it is sent).
 
 use crate::error::ActionBlocked;
-use crate::gates::check_gate;
+use crate::gates::{HostnameGate, PasswordLoginGate};
 use crate::types::{
     Hostname, HostnameChangeRequest, HostnameChangeResult, SshPasswordLoginRequest, SshPasswordLoginResult,
 };
@@ -50,8 +50,8 @@ pub(crate) async fn set_password_login(
         return Err(not_available(state.reason));
     }
     match enabled {
-        true => check_gate("canEnable", &state.actions.can_enable)?,
-        false => check_gate("canDisable", &state.actions.can_disable)?,
+        true => PasswordLoginGate::Enable.check(&state.actions)?,
+        false => PasswordLoginGate::Disable.check(&state.actions)?,
     }
     let body = SshPasswordLoginRequest { enabled };
     Ok(client.set_vps_ssh_password_login().id(vps_id).body(body).send().await?.into_inner())
@@ -60,7 +60,7 @@ pub(crate) async fn set_password_login(
 pub(crate) async fn set_hostname(client: &Client, vps_id: &str, name: &str) -> Result<HostnameChangeResult> {
     let hostname = hostname(name)?;
     let state = client.get_vps_hostname().id(vps_id).send().await?.into_inner();
-    check_gate("canChange", &state.actions.can_change)?;
+    HostnameGate::Change.check(&state.actions)?;
     // The server's own rules, when they are stricter than the spec's.
     let rules = &state.validation_rules;
     let refuse = |rule: String| Err(Error::InvalidOption { key: "hostname".into(), reason: rule });

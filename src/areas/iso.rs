@@ -4,7 +4,7 @@
 //! ("already there") is a finished operation; its 202 is followed like any job.
 
 use crate::areas::devices::{DeviceChange, DeviceWork, invalid};
-use crate::gates::check_gate;
+use crate::gates::IsoGate;
 use crate::limits::ISO_FETCH_BOUNDS_FILE_SIZE_GB_MAX;
 use crate::types::{
     IsoDecompress, IsoDevice, IsoFetchRequest, IsoMedia, IsoMountRequest, IsoUnmountRequest,
@@ -93,7 +93,7 @@ impl IsoMedia {
     /// # Errors
     /// [`Error::Blocked`] for the gate, [`Error::InvalidRequest`] for an unknown ISO or drive.
     pub fn ensure_can_mount(&self, iso_id: &str, device: Option<IsoDevice>) -> Result<()> {
-        check_gate("canMount", &self.actions.can_mount)?;
+        IsoGate::Mount.check(&self.actions)?;
         self.ensure_listed(iso_id)?;
         if let Some(device) = device {
             let slots: Vec<&str> =
@@ -167,7 +167,7 @@ pub(crate) async fn delete(client: &Client, vps_id: &str, volid: &str, confirm: 
 
 pub(crate) async fn fetch(client: &Client, vps_id: &str, fetch: &IsoFetch) -> Result<DeviceChange> {
     let body = fetch.validate()?;
-    check_gate("canUpload", &list(client, vps_id).await?.actions.can_upload)?;
+    IsoGate::Upload.check(&list(client, vps_id).await?.actions)?;
     let answer = client.fetch_vps_iso_from_url().id(vps_id).body(body).send().await?;
     let status = answer.status().as_u16();
     let answer = answer.into_inner();

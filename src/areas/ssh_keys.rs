@@ -10,7 +10,7 @@ use futures::{Stream, StreamExt, TryStreamExt};
 use sha2::{Digest, Sha256};
 
 use crate::areas::recovery::Destructive;
-use crate::gates::check_gate;
+use crate::gates::SshKeyGate;
 use crate::paginate::{Page, paginate};
 use crate::types::{
     OperationAccepted, SshKey, SshKeyCreateRequest, SshKeyName, SshKeyRenameRequest, SshKeyRenamed,
@@ -202,8 +202,8 @@ async fn find(client: &Client, key_id: &str) -> Result<SshKey> {
 
 pub(crate) async fn rename(client: &Client, key_id: &str, name: &str) -> Result<SshKeyRenamed> {
     let name = key_name(name)?;
-    if let Some(gate) = find(client, key_id).await?.actions.and_then(|a| a.can_rename) {
-        check_gate("canRename", &gate)?;
+    if let Some(actions) = find(client, key_id).await?.actions {
+        SshKeyGate::Rename.check(&actions)?;
     }
     let body = SshKeyRenameRequest { name };
     Ok(client.rename_ssh_key().id(key_id).body(body).send().await?.into_inner())
@@ -211,8 +211,8 @@ pub(crate) async fn rename(client: &Client, key_id: &str, name: &str) -> Result<
 
 pub(crate) async fn delete(client: &Client, key_id: &str, confirm: &Confirmation) -> Result<()> {
     confirm.covers(key_id, "deleting an SSH key")?;
-    if let Some(gate) = find(client, key_id).await?.actions.and_then(|a| a.can_delete) {
-        check_gate("canDelete", &gate)?;
+    if let Some(actions) = find(client, key_id).await?.actions {
+        SshKeyGate::Delete.check(&actions)?;
     }
     client.delete_ssh_key().id(key_id).send().await?;
     Ok(())

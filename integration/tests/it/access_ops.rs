@@ -2,34 +2,9 @@
 //! out (method, path, query, body, auth), and the typed answer, unknown fields included.
 
 use hostup::types::*;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::support::*;
-
-fn assert_request(server: &ScriptServer, method: &str, path: &str, body: Option<Value>) {
-    let seen = server.seen();
-    assert_eq!(seen.len(), 1, "{method} {path}: one request, no retry");
-    let seen = &seen[0];
-    assert_eq!((seen.method.as_str(), seen.path.as_str()), (method, path));
-    assert_eq!(seen.header("authorization"), Some(format!("Bearer {KEY}").as_str()));
-    match body {
-        Some(expected) => {
-            assert_eq!(seen.header("content-type"), Some("application/json"), "{method} {path}");
-            assert_eq!(serde_json::from_str::<Value>(&seen.body).unwrap(), expected, "{method} {path}");
-        }
-        None => assert!(seen.body.is_empty(), "{method} {path} sent a body: {}", seen.body),
-    }
-}
-
-fn with_extra(name: &str) -> String {
-    let mut value = fixture_json(name);
-    value["futureField"] = json!({"nested": true});
-    value.to_string()
-}
-
-async fn server(status: u16, body: &str) -> ScriptServer {
-    ScriptServer::start(vec![json(status, body)]).await
-}
 
 const V: &str = VPS_ID;
 const KEY_ID: &str = "ssh_01hxa3b4c5d6e7f8g9h0j1k2m3";

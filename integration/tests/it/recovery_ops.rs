@@ -7,33 +7,6 @@ use serde_json::{Value, json};
 
 use crate::support::*;
 
-/// The one request a call made, checked against method, path, bearer auth and JSON body.
-fn assert_request(server: &ScriptServer, method: &str, path: &str, body: Option<Value>) {
-    let seen = server.seen();
-    assert_eq!(seen.len(), 1, "{method} {path}: one request, no retry");
-    let seen = &seen[0];
-    assert_eq!((seen.method.as_str(), seen.path.as_str()), (method, path));
-    assert_eq!(seen.header("authorization"), Some(format!("Bearer {KEY}").as_str()));
-    match body {
-        Some(expected) => {
-            assert_eq!(seen.header("content-type"), Some("application/json"), "{method} {path}");
-            assert_eq!(serde_json::from_str::<Value>(&seen.body).unwrap(), expected, "{method} {path}");
-        }
-        None => assert!(seen.body.is_empty(), "{method} {path} sent a body: {}", seen.body),
-    }
-}
-
-/// The fixture with a field the docs never showed, to prove it is kept.
-fn with_extra(name: &str) -> String {
-    let mut value = fixture_json(name);
-    value["futureField"] = json!({"nested": true});
-    value.to_string()
-}
-
-async fn server(status: u16, body: &str) -> ScriptServer {
-    ScriptServer::start(vec![json(status, body)]).await
-}
-
 const V: &str = VPS_ID;
 
 #[tokio::test]

@@ -5,6 +5,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use hostup::{Client, RetryPolicy};
+use serde_json::{Value, json};
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpListener;
 
@@ -116,4 +117,32 @@ impl ScriptServer {
     pub fn count(&self) -> usize {
         self.seen.lock().unwrap().len()
     }
+}
+
+/// The one request a call made, checked against method, path, bearer auth and JSON body.
+pub fn assert_request(server: &ScriptServer, method: &str, path: &str, body: Option<Value>) {
+    let seen = server.seen();
+    assert_eq!(seen.len(), 1, "{method} {path}: one request, no retry");
+    let seen = &seen[0];
+    assert_eq!((seen.method.as_str(), seen.path.as_str()), (method, path));
+    assert_eq!(seen.header("authorization"), Some(format!("Bearer {KEY}").as_str()));
+    match body {
+        Some(expected) => {
+            assert_eq!(seen.header("content-type"), Some("application/json"), "{method} {path}");
+            assert_eq!(serde_json::from_str::<Value>(&seen.body).unwrap(), expected, "{method} {path}");
+        }
+        None => assert!(seen.body.is_empty(), "{method} {path} sent a body: {}", seen.body),
+    }
+}
+
+/// The fixture with a field the docs never showed, to prove it is kept.
+pub fn with_extra(name: &str) -> String {
+    let mut value = fixture_json(name);
+    value["futureField"] = json!({"nested": true});
+    value.to_string()
+}
+
+/// A server that answers every request with `status` and `body`.
+pub async fn server(status: u16, body: &str) -> ScriptServer {
+    ScriptServer::start(vec![json(status, body)]).await
 }

@@ -1,17 +1,17 @@
 //! Shared test helpers: fixtures, clients pointed at local servers, and a scripted HTTP server for
 //! sequences and faults that httpmock cannot express (503 then 200, resets, hangs).
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use hostup::{Client, RetryPolicy};
 use serde_json::{Value, json};
-use tokio::io::AsyncWriteExt;
-use tokio::net::TcpListener;
 
 #[path = "../common/wire.rs"]
 mod wire;
 pub use wire::{Seen, read_request};
+#[path = "../common/script_server.rs"]
+mod script_server;
+pub use script_server::{Reply, ScriptServer, http, json};
 #[path = "../common/budget_server.rs"]
 mod budget_server;
 pub use budget_server::{Budget, BudgetServer};
@@ -43,80 +43,6 @@ pub fn fast_retries() -> RetryPolicy {
     RetryPolicy::standard()
         .with_initial_backoff(Duration::from_millis(5))
         .with_max_backoff(Duration::from_millis(20))
-}
-
-/// What the scripted server does with one connection.
-#[derive(Clone)]
-pub enum Reply {
-    /// Writes these bytes, then closes.
-    Raw(Vec<u8>),
-    /// Reads the request and never answers.
-    Hang,
-    /// Closes right after reading the request.
-    Close,
-}
-
-/// A complete HTTP/1.1 response.
-pub fn http(status: u16, headers: &[(&str, &str)], body: &str) -> Reply {
-    let mut text = format!("HTTP/1.1 {status} X\r\ncontent-length: {}\r\nconnection: close\r\n", body.len());
-    for (k, v) in headers {
-        text.push_str(&format!("{k}: {v}\r\n"));
-    }
-    text.push_str("\r\n");
-    text.push_str(body);
-    Reply::Raw(text.into_bytes())
-}
-
-/// A JSON response.
-pub fn json(status: u16, body: &str) -> Reply {
-    let content_type = if status >= 400 { "application/problem+json" } else { "application/json" };
-    http(status, &[("content-type", content_type)], body)
-}
-
-/// Answers connection N with reply N (the last reply repeats), recording each request.
-pub struct ScriptServer {
-    pub base: String,
-    seen: Arc<Mutex<Vec<Seen>>>,
-}
-
-impl ScriptServer {
-    pub async fn start(replies: Vec<Reply>) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let seen = Arc::new(Mutex::new(Vec::new()));
-        let log = seen.clone();
-        tokio::spawn(async move {
-            let mut n = 0usize;
-            loop {
-                let Ok((mut socket, _)) = listener.accept().await else { return };
-                let reply = replies[n.min(replies.len() - 1)].clone();
-                n += 1;
-                let log = log.clone();
-                tokio::spawn(async move {
-                    if let Some(request) = read_request(&mut socket).await {
-                        log.lock().unwrap().push(request);
-                    }
-                    match reply {
-                        Reply::Raw(bytes) => {
-                            let _ = socket.write_all(&bytes).await;
-                            let _ = socket.shutdown().await;
-                        }
-                        Reply::Hang => tokio::time::sleep(Duration::from_secs(3600)).await,
-                        Reply::Close => drop(socket),
-                    }
-                });
-            }
-        });
-        ScriptServer { base, seen }
-    }
-
-    pub fn seen(&self) -> Vec<Seen> {
-        self.seen.lock().unwrap().clone()
-    }
-
-    pub fn count(&self) -> usize {
-        self.seen.lock().unwrap().len()
-    }
 }
 
 /// The one request a call made, checked against method, path, bearer auth and JSON body.

@@ -77,17 +77,25 @@ impl From<Error> for Refusal {
         let reason = error.to_string();
         let reached = error.may_have_reached_server();
         let mut refusal = match &error {
-            Error::Blocked(blocked) => Refusal::new(
-                "blocked",
-                blocked.code.as_deref().unwrap_or("gate_closed"),
-                reason,
-                format!(
-                    "The `{}` gate (or check) refused; nothing was sent. Resolve its reason first (for an \
-                     unpaid invoice, see list_vps_invoices), then read get_vps_details and preview again \
-                     once the gate is open.",
-                    blocked.action
-                ),
-            ),
+            Error::Blocked(blocked) => {
+                let blockers: Vec<Value> = blocked
+                    .blockers
+                    .iter()
+                    .map(|b| json!({ "code": b.to_string(), "recovery": b.recovery() }))
+                    .collect();
+                Refusal::new(
+                    "blocked",
+                    blocked.code.as_deref().unwrap_or("gate_closed"),
+                    reason,
+                    format!(
+                        "The `{}` gate (or check) refused; nothing was sent. Resolve its reason first (for \
+                         an unpaid invoice, see list_vps_invoices; for blockers, each one's recovery), then \
+                         read the gate again (get_vps_details, or the list tool that showed it) and preview once it is open.",
+                        blocked.action
+                    ),
+                )
+                .with_details(json!({ "gate": blocked.action, "blockers": blockers }))
+            }
             Error::WrongBillingModel(_) => Refusal::new(
                 "wrong_billing_model",
                 "wrong_billing_model",
@@ -99,21 +107,51 @@ impl From<Error> for Refusal {
                 "invalid_option",
                 "invalid_option",
                 reason.clone(),
-                format!("Pick a value for `{key}` that get_upgrade_options allows."),
-            ),
+                format!(
+                    "Nothing was sent. Fix `{key}` as the reason says (for configurable options, \
+                     get_upgrade_options lists the allowed values)."
+                ),
+            )
+            .with_details(json!({ "field": key })),
             Error::InvalidRequest(_) => Refusal::new(
                 "invalid_request",
                 "invalid_request",
                 reason,
                 "Nothing was sent. Use ids and names exactly as earlier tool results list them.",
             ),
-            Error::QuotaExceeded(_) => Refusal::new(
+            Error::QuotaExceeded(quota) => Refusal::new(
                 "quota_exceeded",
                 "quota_exceeded",
                 reason,
-                "The account's PAYG quota is too small for this; nothing was sent. A person can ask \
-                 HostUp for a higher limit.",
-            ),
+                format!(
+                    "The account's PAYG quota `{}` is too small for this; nothing was sent. Ask for less \
+                     (get_payg_limits shows what remains), or have a person file a limit request for it.",
+                    quota.limit_type
+                ),
+            )
+            .with_details(json!({
+                "limit": quota.limit_type.to_string(), "requested": quota.requested,
+                "remaining": quota.remaining, "max": quota.max,
+            })),
+            Error::Unconfirmed(unconfirmed) => {
+                let look = match &unconfirmed.look_for {
+                    Some(name) => format!("list_vps with name {name:?}"),
+                    None => "the matching list tool".to_string(),
+                };
+                let mut refusal = Refusal::new(
+                    "unconfirmed",
+                    "unconfirmed",
+                    reason,
+                    format!(
+                        "The request may have been applied; its answer never arrived and it was not sent \
+                         again. Look for it ({look}) before previewing it again."
+                    ),
+                )
+                .with_details(json!({ "lookFor": unconfirmed.look_for }));
+                // It may exist: the commit must not give its cost back to the ceiling.
+                refusal.may_have_reached_server = true;
+                return refusal;
+            }
             Error::RateLimited(wait) => Refusal::new(
                 "rate_limited",
                 "rate_limited",

@@ -54,6 +54,9 @@ pub struct Preview {
     pub cost: Option<Cost>,
     /// Why the commit may still be refused or what it destroys.
     pub warnings: Vec<String>,
+    /// The commit destroys or takes away something that cannot be had back (data, access, the
+    /// VPS itself); the quote says so at its top level.
+    pub destructive: bool,
     /// The commit.
     pub commit: CommitFn,
 }
@@ -119,12 +122,19 @@ impl ToolDef {
 /// Every tool of every area, before the session's settings choose which are exposed. One line
 /// per area.
 pub fn all_tools() -> Vec<ToolDef> {
-    let areas: [fn() -> Vec<ToolDef>; 5] = [
+    let areas: [fn() -> Vec<ToolDef>; 12] = [
         tools::vps::tools,
         tools::recovery::tools,
+        tools::lifecycle::tools,
+        tools::access::tools,
+        tools::devices::tools,
         tools::changes::tools,
         tools::power::tools,
         tools::recovery_writes::tools,
+        tools::firewall::tools,
+        tools::disks::tools,
+        tools::access_writes::tools,
+        tools::lifecycle_writes::tools,
     ];
     let mut all: Vec<ToolDef> = areas.iter().flat_map(|area| area()).collect();
     all.push(tools::commit::tool());

@@ -140,6 +140,7 @@ impl HostupMcp {
             "quote": preview.quote,
             "cost": cost,
             "warnings": preview.warnings,
+            "destructive": preview.destructive,
             "token": token,
             "expiresInSeconds": lifetime,
             "commitWith": {"token": token, "preview": tool, "arguments": arguments},

@@ -97,6 +97,7 @@ async fn preview_resources(client: Client, args: Args) -> Result<Preview, Refusa
         quote: json!({ "vpsId": id, "resources": quote.resources(), "preview": shown }),
         cost: quote.price_change().map(cost),
         warnings,
+        destructive: false,
         commit: Box::new(move |client| {
             Box::pin(async move {
                 let options = CommitOptions::default().cancel_existing_invoice_on_conflict(cancel);
@@ -126,6 +127,7 @@ async fn preview_plan(client: Client, args: Args) -> Result<Preview, Refusal> {
         quote: json!({ "vpsId": id, "preview": shown }),
         cost: preview.price_change.as_ref().map(cost),
         warnings,
+        destructive: false,
         commit: Box::new(move |client| {
             Box::pin(async move {
                 let commit = PlanChangeRequest { dry_run: Some(false), ..body };

@@ -62,6 +62,7 @@ async fn preview_power(client: Client, args: Args) -> Result<Preview, Refusal> {
         } else {
             Vec::new()
         },
+        destructive: matches!(action, PowerAction::Stop | PowerAction::ForceRestart | PowerAction::Reset),
         commit: Box::new(move |client| {
             Box::pin(async move {
                 let operation = client.power(&id, action).await?;

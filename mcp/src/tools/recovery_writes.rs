@@ -80,6 +80,7 @@ async fn snapshot_create(client: Client, args: Args) -> Result<Preview, Refusal>
         quote: json!({ "vpsId": id, "snapshot": name, "freeSlots": list.free_slots() }),
         cost: None,
         warnings: vec!["snapshots are kept about 24 hours".into()],
+        destructive: false,
         commit: Box::new(move |client| {
             Box::pin(async move { job(&client.take_snapshot(&id, &name, description.as_deref()).await?) })
         }),
@@ -96,6 +97,7 @@ async fn snapshot_restore(client: Client, args: Args) -> Result<Preview, Refusal
         quote: json!({ "vpsId": id, "restore": snapshot }),
         cost: None,
         warnings: vec![OVERWRITES.into()],
+        destructive: true,
         commit: Box::new(move |client| {
             Box::pin(async move {
                 let confirmed = Destructive::confirm(&id);
@@ -113,6 +115,7 @@ async fn backup_create(client: Client, args: Args) -> Result<Preview, Refusal> {
         quote: json!({ "vpsId": id, "backup": { "note": note } }),
         cost: None,
         warnings: Vec::new(),
+        destructive: false,
         commit: Box::new(move |client| {
             Box::pin(async move { job(&client.take_backup(&id, note.as_deref()).await?) })
         }),
@@ -129,6 +132,7 @@ async fn backup_restore(client: Client, args: Args) -> Result<Preview, Refusal> 
         quote: json!({ "vpsId": id, "restore": backup }),
         cost: None,
         warnings: vec![OVERWRITES.into()],
+        destructive: true,
         commit: Box::new(move |client| {
             Box::pin(async move {
                 let confirmed = Destructive::confirm(&id);

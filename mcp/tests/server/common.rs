@@ -55,7 +55,11 @@ impl Answer {
 }
 
 pub async fn start(settings: Settings) -> Session {
-    let sandbox = Sandbox::start().await;
+    start_on(Sandbox::start().await, settings).await
+}
+
+/// A session against a sandbox configured by the test.
+pub async fn start_on(sandbox: Sandbox, settings: Settings) -> Session {
     let log = Captured::default();
     let server = HostupMcp::new(sandbox.client(), settings.log_to(Box::new(log.clone()))).unwrap();
     let (server_io, client_io) = tokio::io::duplex(1 << 16);
@@ -98,5 +102,20 @@ impl Session {
     /// Everything the agent has been shown.
     pub fn transcript(&self) -> String {
         self.seen.lock().unwrap().join("\n")
+    }
+}
+
+impl Session {
+    /// Previews with `tool`, commits the quote once, and checks that a second commit of the same
+    /// token is refused. Returns the quote and the commit's `result`.
+    pub async fn two_step(&self, tool: &str, arguments: Value) -> (Value, Value) {
+        let quote = self.call(tool, arguments.clone()).await;
+        let quote = quote.ok().clone();
+        assert_eq!(quote["commitWith"]["arguments"], arguments, "{tool}: the token binds the request");
+        let committed = self.call("commit", quote["commitWith"].clone()).await;
+        let result = committed.ok()["result"].clone();
+        let again = self.call("commit", quote["commitWith"].clone()).await;
+        assert_eq!(again.code(), "token_used", "{tool}: a token commits once");
+        (quote, result)
     }
 }

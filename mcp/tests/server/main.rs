@@ -1,7 +1,11 @@
 //! The server driven as an MCP client drives it: rmcp's client over the same async read/write
 //! transport stdio uses (an in-memory duplex here), against a sandbox started in this process.
 
+mod access_writes;
+mod area_reads;
 mod common;
+mod device_writes;
+mod lifecycle_writes;
 mod reads;
 mod secrets;
 mod settings;

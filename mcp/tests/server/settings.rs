@@ -4,6 +4,7 @@ use hostup_mcp::{HostupMcp, Settings};
 use hostup_sandbox::fleet;
 use serde_json::json;
 
+use crate::area_reads::{AREA_READS, AREA_WRITES};
 use crate::common::start;
 
 #[tokio::test]
@@ -12,6 +13,14 @@ async fn read_only_lists_no_write_tool_and_refuses_calling_one() {
     let names = session.tool_names().await;
     assert!(names.contains(&"list_vps".to_string()));
     assert!(names.iter().all(|n| !n.starts_with("preview_") && n != "commit"), "{names:?}");
+    for read in AREA_READS {
+        assert!(names.iter().any(|n| n == read), "{read} is a read: {names:?}");
+    }
+    for write in AREA_WRITES {
+        assert!(!names.iter().any(|n| n == write), "{write} is listed read-only");
+        let call = session.call(write, json!({"id": fleet::MONTHLY_SEK})).await;
+        assert_eq!(call.code(), "tool_not_exposed", "{write}");
+    }
     let tools = session.tools().await;
     assert!(tools.iter().all(|t| t.annotations.as_ref().and_then(|a| a.read_only_hint) == Some(true)));
     let call =

@@ -2,8 +2,10 @@
 //! the [`hostup`] client: what an agent gets that a raw HTTP tool cannot give it.
 //!
 //! - **Reads** (`list_vps`, `get_vps_details` with its gates, status, bandwidth, invoices, upgrade
-//!   options, snapshots, backups, jobs) answer redacted JSON: secrets (`x-hostup-secret` fields,
-//!   the API key) never appear.
+//!   options, snapshots, backups, jobs; PAYG options and limits, templates, cancellations,
+//!   maintenance, the catalogue, orders; SSH keys, password login, hostname, network, metrics;
+//!   firewall, disks, storage, ISO media) answer redacted JSON: secrets (`x-hostup-secret`
+//!   fields, the API key) never appear.
 //! - **Writes take two steps.** A `preview_*` tool checks gates and limits, prices the change
 //!   (`dryRun`) and answers a quote with a short-lived token; only `commit`, given that token and
 //!   the same request, acts, once. Commits are never retried by the client.

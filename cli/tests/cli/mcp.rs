@@ -44,9 +44,20 @@ async fn the_server_lists_tools_reads_and_commits_a_quote_once_with_a_log_file()
     assert!(!failed && committed["committed"] == true, "{committed}");
     let (failed, again) = call(&client, "commit", quote["commitWith"].clone()).await;
     assert!(failed && again["error"]["code"] == "token_used", "{again}");
+
+    // The areas added later, over the same stdio: a read, a refusal naming the field, a write.
+    let (failed, rules) = call(&client, "list_firewall_rules", json!({"id": MONTHLY_SEK})).await;
+    assert!(!failed && rules["rules"][0]["dport"] == "22", "{rules}");
+    let bad = json!({"id": MONTHLY_SEK, "hostname": "web_01.example.com"});
+    let (failed, refused) = call(&client, "preview_hostname_set", bad).await;
+    assert!(failed && refused["error"]["details"]["field"] == "hostname", "{refused}");
+    let good = json!({"id": MONTHLY_SEK, "hostname": "web-01.example.com"});
+    let (_, quote) = call(&client, "preview_hostname_set", good).await;
+    let (failed, set) = call(&client, "commit", quote["commitWith"].clone()).await;
+    assert!(!failed && set["committed"] == true, "{set}");
     client.cancel().await.unwrap();
     let written = std::fs::read_to_string(&log).unwrap();
-    assert_eq!(written.lines().filter(|l| l.contains("\"event\":\"commit\"")).count(), 1, "{written}");
+    assert_eq!(written.lines().filter(|l| l.contains("\"event\":\"commit\"")).count(), 2, "{written}");
     assert_eq!(written.lines().filter(|l| l.contains("\"event\":\"refused\"")).count(), 1, "{written}");
 }
 
@@ -57,7 +68,9 @@ async fn read_only_and_the_ceiling_hold_in_the_process() {
         client.list_all_tools().await.unwrap().into_iter().map(|t| t.name.to_string()).collect();
     assert!(
         names.contains(&"list_vps".into())
-            && names.iter().all(|n| !n.starts_with("preview_") && n != "commit")
+            && names.contains(&"list_firewall_rules".into())
+            && names.iter().all(|n| !n.starts_with("preview_") && n != "commit"),
+        "{names:?}"
     );
     client.cancel().await.unwrap();
 

@@ -10,6 +10,7 @@ use rmcp::{RoleClient, ServiceExt};
 use serde_json::{Value, json};
 
 const MONTHLY_SEK: &str = "vps_01jsbxfixedmonthlysek00002";
+const ANNUAL_SEK: &str = "vps_01jsbxfixedannualsek000003";
 
 async fn serve(flags: &[&str]) -> RunningService<RoleClient, ()> {
     let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_hostup"));
@@ -51,8 +52,10 @@ async fn the_server_lists_tools_reads_and_commits_a_quote_once_with_a_log_file()
     let bad = json!({"id": MONTHLY_SEK, "hostname": "web_01.example.com"});
     let (failed, refused) = call(&client, "preview_hostname_set", bad).await;
     assert!(failed && refused["error"]["details"]["field"] == "hostname", "{refused}");
-    let good = json!({"id": MONTHLY_SEK, "hostname": "web-01.example.com"});
-    let (_, quote) = call(&client, "preview_hostname_set", good).await;
+    // Another VPS: MONTHLY_SEK is rebooting, and a hostname changes only on a running VPS.
+    let good = json!({"id": ANNUAL_SEK, "hostname": "web-01.example.com"});
+    let (failed, quote) = call(&client, "preview_hostname_set", good).await;
+    assert!(!failed, "{quote}");
     let (failed, set) = call(&client, "commit", quote["commitWith"].clone()).await;
     assert!(!failed && set["committed"] == true, "{set}");
     client.cancel().await.unwrap();

@@ -398,6 +398,14 @@ async fn iso_downloads_are_checked_and_a_200_is_already_finished() {
         serde_json::from_str::<Value>(&s.seen()[1].body).unwrap(),
         fixture_json("fetchVpsIsoFromUrl.request")
     );
+    // A 200 that names an in-between status is still "already there": never polled.
+    let odd = ok(json!({"operation": {"status": "queued", "jobId": "job_9", "pollUrl": null}}));
+    let s = ScriptServer::start(vec![media(open(), open()), odd]).await;
+    let change = client(&s.base).fetch_iso(V, &fetch).await.unwrap();
+    assert!(change.is_finished(), "{change:?}");
+    change.wait(&client(&s.base), fast().with_max_wait(std::time::Duration::from_secs(2))).await.unwrap();
+    assert_eq!(s.count(), 2, "no job poll");
+    assert_eq!(change.operation.unwrap().job_id, "job_9");
     // 202: followed through pollUrl until the job completes.
     let s = ScriptServer::start(vec![
         media(open(), open()),

@@ -92,7 +92,7 @@ pub enum SshKeysAction {
         #[arg(required = true, value_name = "KEY_ID")]
         keys: Vec<String>,
         #[command(flatten)]
-        wait: crate::args::devices::Wait,
+        wait: super::devices::Wait,
     },
 }
 

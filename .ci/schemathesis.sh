@@ -12,7 +12,9 @@ if [ ! -x "$venv/bin/schemathesis" ]; then
 fi
 "$venv/bin/schemathesis" --version
 
-cargo build --quiet -p hostup-cli
+# The binary as `cargo test --workspace` builds it: `-p hostup-cli` alone resolves features for
+# that one package and rebuilds the whole stack (two minutes in CI); this reuses the tests' build.
+cargo build --quiet --workspace --tests
 key="hu_sandbox_schemathesis_key"
 log="$(mktemp)"
 target/debug/hostup sandbox serve --api-key "$key" --rate-limit 100000/60 >"$log" 2>/dev/null &

@@ -7,7 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/spec-tools.sh
 
-cargo build --quiet -p hostup-cli
+# The binary as `cargo test --workspace` builds it: `-p hostup-cli` alone resolves features for
+# that one package and rebuilds the whole stack (two minutes in CI); this reuses the tests' build.
+cargo build --quiet --workspace --tests
 cli="$PWD/target/debug/hostup"
 export HOSTUP_API_KEY=prism-test-key
 id=vps_01hxa3b4c5d6e7f8g9h0j1k2m3

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use super::{Handler, Reply, ensure, find, ok};
 use crate::api::Call;
-use crate::devices::{ExtraDisk, PAYG_STORAGE_MAX_GB};
+use crate::devices::ExtraDisk;
 use crate::fleet::root_disk;
 use crate::gates::{self, account_blocker, gate_object};
 use crate::model::{State, Vps};
@@ -110,11 +110,12 @@ fn quota(shared: &Shared, call: &Call<'_>) -> Reply {
 /// `Ok` when `growth_gb` more fits the quota the VPS draws on.
 fn ensure_room(state: &State, vps: &Vps, growth_gb: u64) -> Result<(), Fail> {
     if vps.payg {
-        let used = state.devices.payg_storage_used(&state.fleet);
-        if used + growth_gb > PAYG_STORAGE_MAX_GB {
-            let remaining = PAYG_STORAGE_MAX_GB.saturating_sub(used);
+        // The same figures `payg/limits` shows.
+        let remaining = u64::try_from(state.payg_remaining().storage_gb).unwrap_or(0);
+        if growth_gb > remaining {
+            let max = state.lifecycle.quota_max.storage_gb;
             let reason = format!(
-                "The account's Cloud VPS storage limit is reached: {remaining} GB of {PAYG_STORAGE_MAX_GB} GB remain."
+                "The account's Cloud VPS storage limit is reached: {remaining} GB of {max} GB remain."
             );
             let code = ErrorCode::CloudStorageLimitExceeded;
             let gate = deny(&reason, code.as_str());

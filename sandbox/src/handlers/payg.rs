@@ -74,7 +74,7 @@ fn options(state: &State) -> Value {
 }
 
 fn limits(state: &State) -> Value {
-    let used = Quota::used(&state.fleet);
+    let used = state.payg_used();
     let pending: Vec<Value> = state
         .lifecycle
         .limit_requests
@@ -85,7 +85,7 @@ fn limits(state: &State) -> Value {
         .collect();
     json!({
         "current": quota_json(&used), "max": quota_json(&state.lifecycle.quota_max),
-        "remaining": quota_json(&state.lifecycle.remaining(&state.fleet)), "billing": rates(),
+        "remaining": quota_json(&state.payg_remaining()), "billing": rates(),
         "hasPendingRequests": !pending.is_empty(), "pendingRequests": pending,
     })
 }
@@ -123,7 +123,7 @@ fn create(shared: &Shared, call: &Call<'_>) -> Reply {
     let as_u32 = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
     let size = (as_u32(size.0), as_u32(size.1), u32::try_from(size.2).unwrap_or(u32::MAX));
     let needed = Quota::new(size.0.into(), size.1.into(), size.2.into());
-    let over = Quota::exceeded(&needed, &state.lifecycle.remaining(&state.fleet));
+    let over = Quota::exceeded(&needed, &state.payg_remaining());
     if !over.is_empty() {
         return Err(blocked(&over));
     }

@@ -1,10 +1,10 @@
-//! The firewall, disk and ISO helpers (DevicesExt) and the SSH key reset against scripted
-//! servers: the requests each makes, in order, its happy path and every refusal, with nothing
-//! sent where the client can tell (flows against the sandbox are in devices_flows.rs).
+//! The firewall and disk helpers (DevicesExt) against scripted servers: the requests each makes,
+//! in order, its happy path and every refusal, with nothing sent where the client can tell (ISO
+//! media and the key reset are in iso_helpers.rs, flows against the sandbox in devices_flows.rs).
 
 use hostup::prelude::*;
-use hostup::types::{FirewallOptionsRequest, FirewallPolicy, IsoDevice, PaygLimitType};
-use hostup::{Destructive, DiskSize, Error, IsoFetch, WaitOptions};
+use hostup::types::{FirewallOptionsRequest, FirewallPolicy, PaygLimitType};
+use hostup::{Destructive, DiskSize, Error, WaitOptions};
 use serde_json::{Value, json};
 
 use crate::support::*;
@@ -12,40 +12,39 @@ use crate::support::*;
 const V: &str = VPS_ID;
 const DISK: &str = "vpsdisk_01hxa3b4c5d6e7f8g9h0j1k2m3";
 const EXTRA: &str = "vpsdisk_extra";
-const ISO: &str = "iso_01hxa3b4c5d6e7f8g9h0j1k2m3";
 
-fn ok(body: Value) -> Reply {
+pub(crate) fn ok(body: Value) -> Reply {
     json(200, &body.to_string())
 }
 
-fn calls(server: &ScriptServer) -> Vec<String> {
+pub(crate) fn calls(server: &ScriptServer) -> Vec<String> {
     server.seen().iter().map(|s| format!("{} {}", s.method, s.path)).collect()
 }
 
-fn blocked(err: &Error) -> (&str, Option<&str>) {
+pub(crate) fn blocked(err: &Error) -> (&str, Option<&str>) {
     match err {
         Error::Blocked(b) => (b.action.as_str(), b.code.as_deref()),
         other => panic!("not blocked: {other:?}"),
     }
 }
 
-fn invalid_field(err: &Error) -> &str {
+pub(crate) fn invalid_field(err: &Error) -> &str {
     match err {
         Error::InvalidOption { key, .. } => key,
         other => panic!("not InvalidOption: {other:?}"),
     }
 }
 
-fn closed() -> Value {
+pub(crate) fn closed() -> Value {
     json!({"allowed": false, "reason": "Pending order.", "code": "pending_order"})
 }
 
-fn fast() -> WaitOptions {
+pub(crate) fn fast() -> WaitOptions {
     WaitOptions::default()
         .with_poll_interval(std::time::Duration::from_millis(5), std::time::Duration::from_millis(10))
 }
 
-fn job(status: &str) -> Reply {
+pub(crate) fn job(status: &str) -> Reply {
     ok(json!({"operation": {"status": status, "jobId": "job_1", "pollUrl": "/api/jobs/job_1"}}))
 }
 
@@ -353,168 +352,4 @@ async fn the_root_disk_is_never_deleted_and_others_honour_can_detach() {
     let seen = calls(&s);
     assert_eq!(seen[1], format!("DELETE /api/v2/vps/{V}/disks/{EXTRA}?keepVolume=true"));
     assert_eq!(seen[3], format!("DELETE /api/v2/vps/{V}/disks/{EXTRA}"));
-}
-
-fn media(can_mount: Value, can_upload: Value) -> Reply {
-    let mut media = fixture_json("listVpsIsoMedia.200");
-    media["actions"] = json!({"canMount": can_mount, "canUpload": can_upload});
-    ok(media)
-}
-
-#[tokio::test]
-async fn iso_downloads_are_checked_and_a_200_is_already_finished() {
-    let open = || json!({"allowed": true, "reason": null});
-    let s = ScriptServer::start(vec![media(open(), closed())]).await;
-    let c = client(&s.base);
-    for url in ["ftp://example.com/a.iso", "file:///etc/passwd", "not a url", "https://"] {
-        assert_eq!(
-            invalid_field(&c.fetch_iso(V, &IsoFetch::new(url, "a.iso")).await.unwrap_err()),
-            "url",
-            "{url}"
-        );
-    }
-    let huge = IsoFetch::new("https://example.com/a.iso", "a.iso").size_bytes(21 * 1024 * 1024 * 1024);
-    assert_eq!(invalid_field(&c.fetch_iso(V, &huge).await.unwrap_err()), "sizeBytes");
-    assert_eq!(
-        invalid_field(&c.fetch_iso(V, &IsoFetch::new("http://example.com/a.iso", "")).await.unwrap_err()),
-        "filename"
-    );
-    assert_eq!(s.count(), 0);
-    let fetch = IsoFetch::new(
-        "https://example.com/downloads/ubuntu-24.04-live-server-amd64.iso",
-        "ubuntu-24.04-live-server-amd64.iso",
-    )
-    .decompress(hostup::types::IsoDecompress::None);
-    assert_eq!(blocked(&c.fetch_iso(V, &fetch).await.unwrap_err()), ("canUpload", Some("pending_order")));
-
-    // 200: the file is there; waiting asks nothing more.
-    let s =
-        ScriptServer::start(vec![media(open(), open()), ok(fixture_json("fetchVpsIsoFromUrl.200"))]).await;
-    let change = client(&s.base).fetch_iso(V, &fetch).await.unwrap();
-    assert!(change.is_finished() && change.status == 200);
-    change.wait(&client(&s.base), fast()).await.unwrap();
-    assert_eq!(s.count(), 2);
-    assert_eq!(
-        serde_json::from_str::<Value>(&s.seen()[1].body).unwrap(),
-        fixture_json("fetchVpsIsoFromUrl.request")
-    );
-    // A 200 that names an in-between status is still "already there": never polled.
-    let odd = ok(json!({"operation": {"status": "queued", "jobId": "job_9", "pollUrl": null}}));
-    let s = ScriptServer::start(vec![media(open(), open()), odd]).await;
-    let change = client(&s.base).fetch_iso(V, &fetch).await.unwrap();
-    assert!(change.is_finished(), "{change:?}");
-    change.wait(&client(&s.base), fast().with_max_wait(std::time::Duration::from_secs(2))).await.unwrap();
-    assert_eq!(s.count(), 2, "no job poll");
-    assert_eq!(change.operation.unwrap().job_id, "job_9");
-    // 202: followed through pollUrl until the job completes.
-    let s = ScriptServer::start(vec![
-        media(open(), open()),
-        json(202, &fixture("fetchVpsIsoFromUrl.202")),
-        job("completed"),
-    ])
-    .await;
-    let change = client(&s.base).fetch_iso(V, &fetch).await.unwrap();
-    assert!(!change.is_finished());
-    change.wait(&client(&s.base), fast()).await.unwrap();
-    assert_eq!(calls(&s)[2], "GET /api/jobs/job_01hxa3b4c5d6e7f8g9h0j1k2m3");
-    // A download that fails is OperationFailed with the job's message.
-    let failed = ok(
-        json!({"operation": {"status": "failed", "jobId": "job_1", "pollUrl": "/api/jobs/job_1", "result": {"message": "404 from the origin"}}}),
-    );
-    let s = ScriptServer::start(vec![
-        media(open(), open()),
-        json(202, &fixture("fetchVpsIsoFromUrl.202")),
-        failed,
-    ])
-    .await;
-    let change = client(&s.base).fetch_iso(V, &fetch).await.unwrap();
-    let err = change.wait(&client(&s.base), fast()).await.unwrap_err();
-    assert!(
-        matches!(&err, Error::OperationFailed { detail, .. } if detail == "404 from the origin"),
-        "{err:?}"
-    );
-}
-
-#[tokio::test]
-async fn mounts_and_deletes_name_listed_isos_and_drives() {
-    let open = || json!({"allowed": true, "reason": null});
-    let s = ScriptServer::start(vec![media(closed(), open())]).await;
-    let err = client(&s.base).mount_iso(V, ISO, None).await.unwrap_err();
-    assert_eq!(blocked(&err), ("canMount", Some("pending_order")));
-    let s = ScriptServer::start(vec![media(open(), open())]).await;
-    let c = client(&s.base);
-    assert!(c.mount_iso(V, "iso_gone", None).await.unwrap_err().to_string().contains("no ISO \"iso_gone\""));
-    let err = c.mount_iso(V, ISO, Some(IsoDevice::Ide0)).await.unwrap_err();
-    assert!(err.to_string().contains("no CD/DVD drive ide0"), "{err}");
-    assert!(c.delete_iso(V, "iso_gone", Destructive::confirm(V)).await.is_err());
-    assert!(c.delete_iso(V, ISO, Destructive::confirm("vps_other")).await.is_err());
-    assert!(calls(&s).iter().all(|c| c.starts_with("GET")), "{:?}", calls(&s));
-
-    let s = ScriptServer::start(vec![
-        media(open(), open()),
-        ok(fixture_json("mountVpsIso.200")),
-        ok(fixture_json("unmountVpsIso.200")),
-        ok(fixture_json("attachVpsEmptyDrive.200")),
-        media(open(), open()),
-        http(204, &[], ""),
-    ])
-    .await;
-    let c = client(&s.base);
-    let mounted = c.mount_iso(V, ISO, Some(IsoDevice::Ide2)).await.unwrap();
-    assert!(mounted.is_finished() && mounted.answer["device"] == "ide2");
-    assert_eq!(c.unmount_iso(V, None).await.unwrap().device, "ide2");
-    assert_eq!(c.attach_empty_drive(V).await.unwrap().answer["device"], "ide3");
-    c.delete_iso(V, ISO, Destructive::confirm(V)).await.unwrap();
-    let seen = calls(&s);
-    assert_eq!(seen[1], format!("POST /api/v2/vps/{V}/iso/actions/mount"));
-    let sent: Value = serde_json::from_str(&s.seen()[1].body).unwrap();
-    assert_eq!(sent, json!({"isoId": ISO, "device": "ide2"}));
-    assert_eq!(s.seen()[2].body, "{}");
-    assert_eq!(seen[5], format!("DELETE /api/v2/vps/{V}/iso/{ISO}"));
-}
-
-#[tokio::test]
-async fn a_key_reset_is_followed_like_other_operations() {
-    let key = "ssh_01hxa3b4c5d6e7f8g9h0j1k2m3";
-    let vps_keys =
-        || ok(json!({"sshKeys": [{"id": key, "name": "laptop", "publicKey": "x", "fingerprint": "f"}]}));
-    let s = ScriptServer::start(vec![
-        ok(fixture_json("getVpsDetails.200")),
-        vps_keys(),
-        json(202, &fixture("resetVpsSshKeys.202")),
-        job("in_progress"),
-        job("completed"),
-    ])
-    .await;
-    let c = client(&s.base);
-    let reset = c.replace_vps_ssh_keys(V, &[key], Destructive::confirm(V)).await.unwrap();
-    assert!(!reset.is_finished() && reset.vps_id == V);
-    reset.wait(&c, fast()).await.unwrap();
-    assert_eq!(
-        calls(&s)[3..],
-        ["GET /api/jobs/job_01hxa3b4c5d6e7f8g9h0j1k2m3", "GET /api/jobs/job_01hxa3b4c5d6e7f8g9h0j1k2m3"]
-    );
-    assert_eq!(calls(&s).iter().filter(|c| c.starts_with("POST")).count(), 1, "never resent");
-    // A stopped VPS takes the keys at its next boot: completed at once, nothing to poll.
-    let done = json!({"operation": {"status": "completed", "jobId": "job_2", "pollUrl": "/api/jobs/job_2"}});
-    let s = ScriptServer::start(vec![
-        ok(fixture_json("getVpsDetails.200")),
-        vps_keys(),
-        json(202, &done.to_string()),
-    ])
-    .await;
-    let reset = client(&s.base).replace_vps_ssh_keys(V, &[key], Destructive::confirm(V)).await.unwrap();
-    assert!(reset.is_finished());
-    reset.wait(&client(&s.base), fast()).await.unwrap();
-    assert_eq!(s.count(), 3);
-    // A failed job is the job's failure, not a success.
-    let s = ScriptServer::start(vec![
-        ok(fixture_json("getVpsDetails.200")),
-        vps_keys(),
-        json(202, &fixture("resetVpsSshKeys.202")),
-        ok(json!({"operation": {"status": "failed", "jobId": "j", "pollUrl": "/api/jobs/j", "result": {"message": "agent gone"}}})),
-    ])
-    .await;
-    let reset = client(&s.base).replace_vps_ssh_keys(V, &[key], Destructive::confirm(V)).await.unwrap();
-    assert!(matches!(reset.wait(&client(&s.base), fast()).await, Err(Error::OperationFailed { .. })));
 }

@@ -7,6 +7,7 @@ mod bad_input;
 mod devices_flows;
 mod devices_helpers;
 mod devices_ops;
+mod iso_helpers;
 mod lifecycle_helpers;
 mod lifecycle_ops;
 mod operations;

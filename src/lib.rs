@@ -61,7 +61,7 @@ pub use areas::quote::{CommitOptions, Quote};
 pub use areas::recovery::{Destructive, JobKind, RecoveryJob};
 pub use areas::recovery_ext::RecoveryExt;
 pub use areas::snapshots::{SnapshotScheduleChange, snapshot_interval_stored, snapshot_name};
-pub use areas::ssh_keys::{AddedSshKey, SshKeyLine};
+pub use areas::ssh_keys::{AddedSshKey, SshKeyLine, SshKeysReset};
 pub use config::{ClientBuilder, DEFAULT_BASE_URL, DEFAULT_USER_AGENT, ENV_API_KEY, ENV_BASE_URL};
 pub use confirm::Confirmation;
 pub use error::{

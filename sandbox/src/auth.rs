@@ -70,7 +70,7 @@ impl Keys {
         }
         Err(Fail::new(
             StatusCode::FORBIDDEN,
-            "forbidden",
+            hostup::ErrorCode::Forbidden.as_str(),
             "Forbidden",
             format!("The API key lacks the scope {}.", missing.join(", ")),
         )

@@ -7,12 +7,11 @@ use std::collections::HashMap;
 
 use tokio::time::Instant;
 
-use super::model::Vps;
+use super::lifecycle::Quota;
+use super::model::{State, Vps};
 
 /// The most rules a VPS may hold in the sandbox (small, so the limit can be reached).
 pub(crate) const MAX_RULES: usize = 10;
-/// The account's PAYG storage ceiling in GB (that of the docs' example).
-pub(crate) const PAYG_STORAGE_MAX_GB: u64 = 1000;
 /// CD/DVD slots a VPS can have.
 pub(crate) const SLOTS: [&str; 4] = ["ide0", "ide1", "ide2", "ide3"];
 
@@ -178,9 +177,22 @@ impl Devices {
         library
     }
 
-    /// GB of the account's PAYG storage in use: the PAYG VPSes' root disks and extra disks.
-    pub fn payg_storage_used(&self, fleet: &[Vps]) -> u64 {
-        let payg = fleet.iter().filter(|v| v.payg);
-        payg.map(|v| u64::from(v.storage_gb) + self.attached_gb(&v.id)).sum()
+    /// GB the extra disks of the PAYG VPSes take of the account's PAYG storage limit.
+    fn payg_extra_gb(&self, fleet: &[Vps]) -> u64 {
+        fleet.iter().filter(|v| v.payg).map(|v| self.attached_gb(&v.id)).sum()
+    }
+}
+
+impl State {
+    /// What the PAYG VPSes take of the account's quota: their own sizes, and their extra disks'
+    /// storage (which `payg/limits` shows and add-disk draws on alike).
+    pub(crate) fn payg_used(&self) -> Quota {
+        let extra = i64::try_from(self.devices.payg_extra_gb(&self.fleet)).unwrap_or(i64::MAX);
+        Quota::used(&self.fleet).plus(&Quota { storage_gb: extra, ..Quota::default() }, 1)
+    }
+
+    /// What remains of the account's PAYG quota.
+    pub(crate) fn payg_remaining(&self) -> Quota {
+        self.lifecycle.quota_max.plus(&self.payg_used(), -1)
     }
 }

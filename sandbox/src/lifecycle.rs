@@ -221,11 +221,6 @@ pub(crate) struct Lifecycle {
 }
 
 impl Lifecycle {
-    /// What remains of the PAYG quota.
-    pub fn remaining(&self, fleet: &[Vps]) -> Quota {
-        self.quota_max.plus(&Quota::used(fleet), -1)
-    }
-
     /// The VPS's newest cancellation that the status route shows by `wall`.
     pub fn cancellation(&self, vps_id: &str, wall: SystemTime) -> Option<&Cancellation> {
         self.cancellations.iter().rev().find(|c| c.vps_id == vps_id && c.visible_at <= wall)

@@ -52,7 +52,7 @@ pub(crate) fn can_deploy(state: &State) -> ActionGate {
     if let Some(first) = blockers.first() {
         return deny(blocker_reason(first), first);
     }
-    if state.lifecycle.remaining(&state.fleet).instance_count < 1 {
+    if state.payg_remaining().instance_count < 1 {
         return deny(blocker_reason("instance_limit_exceeded"), "instance_limit_exceeded");
     }
     allow()
@@ -65,7 +65,7 @@ pub(crate) fn conversion_blockers(state: &State, vps: &Vps) -> Vec<&'static str>
     if vps.invoices.iter().any(|i| i.is_open()) {
         blockers.push("has_unpaid_invoice");
     }
-    blockers.extend(Quota::exceeded(&Quota::of(vps), &state.lifecycle.remaining(&state.fleet)));
+    blockers.extend(Quota::exceeded(&Quota::of(vps), &state.payg_remaining()));
     blockers
 }
 

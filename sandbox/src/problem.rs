@@ -7,6 +7,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
 
+use super::gates::GateName;
+use hostup::ErrorCode;
 use hostup::types::{FieldError, LegacyError, ProblemDetails};
 
 /// An error answer, before it is rendered (boxed: handlers pass it around in every `Result`).
@@ -54,7 +56,7 @@ impl Fail {
     pub fn invalid_fields(errors: Vec<FieldError>) -> Self {
         let mut fail = Fail::new(
             StatusCode::BAD_REQUEST,
-            "invalid_request",
+            ErrorCode::InvalidRequest.as_str(),
             "Invalid request",
             "The request failed validation.",
         );
@@ -65,14 +67,14 @@ impl Fail {
     pub fn vps_not_found(id: &str) -> Self {
         Fail::new(
             StatusCode::NOT_FOUND,
-            "vps_not_found",
+            ErrorCode::VpsNotFound.as_str(),
             "VPS not found",
             format!("No VPS matching {id:?} was found."),
         )
     }
 
     pub fn not_found(detail: impl Into<String>) -> Self {
-        Fail::new(StatusCode::NOT_FOUND, "not_found", "Not found", detail)
+        Fail::new(StatusCode::NOT_FOUND, ErrorCode::NotFound.as_str(), "Not found", detail)
     }
 
     pub fn conflict(code: &str, title: &str, detail: impl Into<String>) -> Self {
@@ -80,13 +82,13 @@ impl Fail {
     }
 
     pub fn unauthorized(detail: &str) -> Self {
-        Fail::new(StatusCode::UNAUTHORIZED, "unauthorized", "Unauthorized", detail)
+        Fail::new(StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized.as_str(), "Unauthorized", detail)
     }
 
     pub fn rate_limited(retry_after: u64) -> Self {
         let mut fail = Fail::new(
             StatusCode::TOO_MANY_REQUESTS,
-            "rate_limit_exceeded",
+            ErrorCode::RateLimitExceeded.as_str(),
             "Too many requests",
             "Too many requests. Retry after the limit resets.",
         );
@@ -109,15 +111,15 @@ impl Fail {
     pub fn unavailable() -> Self {
         Fail::new(
             StatusCode::SERVICE_UNAVAILABLE,
-            "upstream_unavailable",
+            ErrorCode::UpstreamUnavailable.as_str(),
             "Service unavailable",
             "An upstream service is unavailable (injected by the sandbox). Retry later.",
         )
     }
 
     /// Adds a gate at the top level, under `actions` (as the add-disk page documents).
-    pub fn with_gate(mut self, name: &str, gate: &hostup::types::ActionGate) -> Self {
-        self.actions.insert(name.to_string(), serde_json::to_value(gate).unwrap_or_default());
+    pub fn with_gate(mut self, name: impl GateName, gate: &hostup::types::ActionGate) -> Self {
+        self.actions.insert(name.wire().to_string(), serde_json::to_value(gate).unwrap_or_default());
         self
     }
 

@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 
 use jsonschema::error::{TypeKind, ValidationErrorKind};
-use jsonschema::{JsonType, ValidationError, Validator};
+use jsonschema::{Draft, JsonType, Registry, ValidationError, Validator};
 use serde_json::{Map, Value, json};
 
 /// JSON Schema dialect the converted schemas are validated with.
@@ -193,10 +193,15 @@ fn convert_in_place(value: &mut Value, key: Option<&str>, parent_key: Option<&st
 /// Compiles and caches one validator per schema location of the spec.
 pub struct Validators {
     original: Value,
-    /// Top-level members of the converted spec that `$ref`s point into (normally `components`).
-    context: Map<String, Value>,
+    /// The converted spec's members that `$ref`s point into (normally `components`), registered
+    /// once under [`SPEC_URI`]: each compile then validates and indexes only its own small schema
+    /// instead of a copy of every component (which was most of `cargo xtask check`'s time).
+    registry: Result<Registry<'static>, String>,
     cache: HashMap<String, Result<Schema, String>>,
 }
+
+/// Where the converted spec lives in the registry; `#/...` references are rewritten to it.
+const SPEC_URI: &str = "urn:hostup:spec";
 
 /// One compiled schema of the spec, shareable between threads.
 #[derive(Debug)]
@@ -264,16 +269,21 @@ fn field_errors(error: &ValidationError<'_>, out: &mut Vec<FieldViolation>) {
 impl Validators {
     /// Prepares validators for the spec `doc` (as loaded, not yet converted).
     pub fn new(doc: &Value) -> Self {
-        let Value::Object(converted) = convert_document(doc) else {
-            return Validators { original: doc.clone(), context: Map::new(), cache: HashMap::new() };
+        let context: Map<String, Value> = match convert_document(doc) {
+            // A smaller document indexes faster; keep everything only if some `$ref` needs it.
+            Value::Object(converted) if refs_only_into_components(doc) => {
+                converted.into_iter().filter(|(key, _)| key == "components").collect()
+            }
+            Value::Object(converted) => converted,
+            _ => Map::new(),
         };
-        // A smaller root compiles faster; keep everything only if some `$ref` needs it.
-        let context = if refs_only_into_components(doc) {
-            converted.into_iter().filter(|(key, _)| key == "components").collect()
-        } else {
-            converted
-        };
-        Validators { original: doc.clone(), context, cache: HashMap::new() }
+        let resource = Draft::Draft202012.create_resource(Value::Object(context));
+        let registry = Registry::new()
+            .draft(Draft::Draft202012)
+            .add(SPEC_URI, resource)
+            .and_then(|builder| builder.prepare())
+            .map_err(|e| format!("the spec cannot serve as a schema registry: {e}"));
+        Validators { original: doc.clone(), registry, cache: HashMap::new() }
     }
 
     /// Validates `instance` against the schema at JSON pointer `schema_pointer` in the spec.
@@ -292,26 +302,43 @@ impl Validators {
         self.compile_validator(schema_pointer).map(Schema)
     }
 
-    /// The root schema is the converted schema itself plus the spec's `components`, so that
-    /// `#/components/schemas/X` references resolve exactly as they do in the spec. Converting the
-    /// schema here (rather than pointing into the converted spec) keeps pointers to subschemas
-    /// of a nullable wrapper valid.
+    /// The root schema is the converted schema itself, its `#/components/schemas/X` references
+    /// pointed at the converted spec in the registry, where they resolve exactly as they do in the
+    /// spec. Converting the schema here (rather than pointing into the converted spec) keeps
+    /// pointers to subschemas of a nullable wrapper valid.
     fn compile_validator(&self, schema_pointer: &str) -> Result<Validator, String> {
         let location = location(schema_pointer);
         let schema =
             self.original.pointer(schema_pointer).ok_or_else(|| format!("no schema at {location}"))?;
-        let mut root = self.context.clone();
-        match convert_schema(schema) {
-            Value::Object(keywords) => root.extend(keywords),
-            other => {
-                root.insert("allOf".to_string(), json!([other]));
-            }
-        }
+        let mut converted = convert_schema(schema);
+        point_refs_at_spec(&mut converted);
+        let mut root = match converted {
+            Value::Object(keywords) => keywords,
+            other => Map::from_iter([("allOf".to_string(), json!([other]))]),
+        };
         root.insert("$schema".to_string(), json!(DIALECT));
         jsonschema::options()
-            .with_draft(jsonschema::Draft::Draft202012)
+            .with_draft(Draft::Draft202012)
+            .with_registry(self.registry.as_ref().map_err(Clone::clone)?)
             .build(&Value::Object(root))
             .map_err(|e| format!("the schema at {location} does not compile: {e}"))
+    }
+}
+
+/// Rewrites every document-local `$ref` (`#/...`) of a schema taken out of the spec to the spec's
+/// copy in the registry, where the spec's own references resolve as they do in the spec.
+fn point_refs_at_spec(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map.iter_mut() {
+                match (key.as_str(), child) {
+                    ("$ref", Value::String(r)) if r.starts_with('#') => *r = format!("{SPEC_URI}{r}"),
+                    (_, child) => point_refs_at_spec(child),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(point_refs_at_spec),
+        _ => {}
     }
 }
 

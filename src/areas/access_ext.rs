@@ -5,11 +5,11 @@ use std::future::Future;
 
 use futures::Stream;
 
-use crate::areas::ssh_keys::{self, AddedSshKey};
+use crate::areas::ssh_keys::{self, AddedSshKey, SshKeysReset};
 use crate::areas::{guest, network};
 use crate::types::{
-    ChangeIpRequest, HostnameChangeResult, MetricsTimeframe, NetworkChangeResult, OperationAccepted,
-    RemoveIpRequest, SshKey, SshKeyRenamed, SshPasswordLoginResult, VpsMetrics,
+    ChangeIpRequest, HostnameChangeResult, MetricsTimeframe, NetworkChangeResult, RemoveIpRequest, SshKey,
+    SshKeyRenamed, SshPasswordLoginResult, VpsMetrics,
 };
 use crate::{Client, Confirmation, Destructive, Result};
 #[allow(unused_imports)] // for the docs
@@ -84,7 +84,8 @@ pub trait AccessExt: sealed::Sealed {
 
     /// Replaces the keys installed on a VPS with `key_ids` (account keys, `ssh_...`): the keys not
     /// named lose access, and the VPS may restart to apply them (the legacy twin does). Checks
-    /// `actions.canResetSshKeys` and that every id is listed for the VPS.
+    /// `actions.canResetSshKeys` and that every id is listed for the VPS. The answer's operation
+    /// is followed with [`SshKeysReset::wait`].
     ///
     /// # Errors
     /// [`Error::InvalidRequest`] for no ids, unknown ids or a confirmation for another VPS,
@@ -95,7 +96,7 @@ pub trait AccessExt: sealed::Sealed {
         vps_id: &str,
         key_ids: &[&str],
         confirm: Destructive,
-    ) -> impl Future<Output = Result<OperationAccepted>> + Send;
+    ) -> impl Future<Output = Result<SshKeysReset>> + Send;
 
     /// Allows (`true`) or refuses (`false`) root password login over SSH; key login keeps working.
     /// Reads the live state once for `available` and the `canEnable`/`canDisable` gate (the read
@@ -220,7 +221,7 @@ impl AccessExt for Client {
         vps_id: &str,
         key_ids: &[&str],
         confirm: Destructive,
-    ) -> Result<OperationAccepted> {
+    ) -> Result<SshKeysReset> {
         ssh_keys::reset(self, vps_id, key_ids, &confirm).await
     }
 

@@ -8,7 +8,7 @@ use crate::gates::IsoGate;
 use crate::limits::ISO_FETCH_BOUNDS_FILE_SIZE_GB_MAX;
 use crate::types::{
     IsoDecompress, IsoDevice, IsoFetchRequest, IsoMedia, IsoMountRequest, IsoUnmountRequest,
-    IsoUnmountResult, Operation,
+    IsoUnmountResult, Operation, OperationStatus,
 };
 use crate::{Client, Destructive, Error, Result};
 
@@ -171,9 +171,14 @@ pub(crate) async fn fetch(client: &Client, vps_id: &str, fetch: &IsoFetch) -> Re
     let answer = client.fetch_vps_iso_from_url().id(vps_id).body(body).send().await?;
     let status = answer.status().as_u16();
     let answer = answer.into_inner();
-    // 200: the file is already there, a finished operation with `pollUrl: null`. 202: follow it.
+    // 200: the file is already there, a finished operation with `pollUrl: null`, so a 200 is
+    // never polled whatever in-between status it carries (a failure stays one). 202: follow it.
     let operation = answer.operation.as_ref().map(|op| Operation {
-        status: op.status.clone(),
+        status: match &op.status {
+            OperationStatus::Failed => OperationStatus::Failed,
+            _ if status == 200 => OperationStatus::Completed,
+            other => other.clone(),
+        },
         job_id: op.job_id.clone(),
         poll_url: op.poll_url.clone().unwrap_or_default(),
         result: op.result.clone(),

@@ -13,10 +13,10 @@ use crate::areas::recovery::Destructive;
 use crate::gates::SshKeyGate;
 use crate::paginate::{Page, paginate};
 use crate::types::{
-    OperationAccepted, SshKey, SshKeyCreateRequest, SshKeyName, SshKeyRenameRequest, SshKeyRenamed,
+    Operation, OperationStatus, SshKey, SshKeyCreateRequest, SshKeyName, SshKeyRenameRequest, SshKeyRenamed,
     SshKeyResetRequest, SshKeyResetRequestKeyIdsItem, SshKeyType,
 };
-use crate::{Action, Client, Confirmation, Error, Result};
+use crate::{Action, Client, Confirmation, Error, Result, WaitOptions};
 
 /// A checked OpenSSH public key line (the contents of a `.pub` file).
 ///
@@ -223,7 +223,7 @@ pub(crate) async fn reset(
     vps_id: &str,
     key_ids: &[&str],
     confirm: &Destructive,
-) -> Result<OperationAccepted> {
+) -> Result<SshKeysReset> {
     confirm.check(vps_id, "resetting the SSH keys (the VPS may restart to apply them)")?;
     if key_ids.is_empty() {
         return Err(Error::InvalidRequest("keyIds: name at least one account key to install".into()));
@@ -242,7 +242,49 @@ pub(crate) async fn reset(
     let key_ids =
         key_ids.collect::<Result<Vec<_>, _>>().map_err(|e| Error::InvalidRequest(format!("keyIds: {e}")))?;
     let body = SshKeyResetRequest { key_ids };
-    Ok(client.reset_vps_ssh_keys().id(vps_id).body(body).send().await?.into_inner())
+    // A POST: never sent twice once it may have reached the server.
+    let accepted = client.reset_vps_ssh_keys().id(vps_id).body(body).send().await?.into_inner();
+    Ok(SshKeysReset { vps_id: vps_id.to_string(), operation: accepted.operation })
+}
+
+/// A VPS's SSH key reset the server accepted (202): the operation to follow, since a running VPS
+/// restarts to apply the keys (a stopped one takes them at its next boot: `completed` at once).
+/// The request is never sent again.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct SshKeysReset {
+    /// The VPS.
+    pub vps_id: String,
+    /// The operation to follow; `None` when the answer carried none (nothing to wait for).
+    pub operation: Option<Operation>,
+}
+
+impl SshKeysReset {
+    /// True when nothing is left to wait for: no operation, or one already `completed`.
+    pub fn is_finished(&self) -> bool {
+        self.operation.as_ref().is_none_or(|op| op.status == OperationStatus::Completed)
+    }
+
+    /// Follows the operation (`GET /api/jobs/{jobId}` with backoff) until it is `completed`;
+    /// returns at once when the reset is already finished.
+    ///
+    /// ```no_run
+    /// use hostup::prelude::*;
+    /// # async fn run(client: hostup::Client) -> hostup::Result<()> {
+    /// let vps = "vps_01hxa3b4c5d6e7f8g9h0j1k2m3";
+    /// let reset = client.replace_vps_ssh_keys(vps, &["ssh_01hxa3b4c5d6e7f8g9h0j1k2m3"], hostup::Destructive::confirm(vps)).await?;
+    /// reset.wait(&client, hostup::WaitOptions::default()).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::OperationFailed`], [`Error::WaitTimeout`] with the last status, the poll's own error.
+    pub async fn wait(&self, client: &Client, options: WaitOptions) -> Result<()> {
+        match &self.operation {
+            Some(operation) => crate::areas::jobs::follow(client, operation, "SSH key reset", &options).await,
+            None => Ok(()),
+        }
+    }
 }
 
 #[cfg(test)]

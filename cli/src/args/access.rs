@@ -91,6 +91,8 @@ pub enum SshKeysAction {
         /// Account key ids (ssh_...).
         #[arg(required = true, value_name = "KEY_ID")]
         keys: Vec<String>,
+        #[command(flatten)]
+        wait: super::devices::Wait,
     },
 }
 

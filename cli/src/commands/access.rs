@@ -2,23 +2,26 @@
 //! dispatch of this area's `vps` commands.
 
 use std::io::Read;
+use std::time::Duration;
 
 use futures::TryStreamExt;
 use hostup::prelude::*;
-use hostup::types::{ActionGate, SshKey};
-use hostup::{Client, Confirmation as Confirmed, Destructive};
+use hostup::types::{ActionGate, OperationAccepted, SshKey};
+use hostup::{Client, Confirmation as Confirmed, Destructive, WaitOptions};
 
 use super::Session;
 use crate::args::access::{HostnameAction, SshKey as Command, SshKeysAction, Switch, VpsAccess};
+use crate::args::devices::Wait;
 use crate::confirm::{Confirmation, Risk};
 use crate::failure::Failure;
+use crate::output::progress::Waiting;
 
 /// `hostup vps ...` of this area.
 pub async fn run_vps(client: &Client, session: &Session, command: &VpsAccess) -> Result<(), Failure> {
     match command {
         VpsAccess::SshKeys { id, action: None } => vps_keys(client, session, id).await,
-        VpsAccess::SshKeys { id, action: Some(SshKeysAction::Reset { keys }) } => {
-            reset(client, session, id, keys).await
+        VpsAccess::SshKeys { id, action: Some(SshKeysAction::Reset { keys, wait }) } => {
+            reset(client, session, id, keys, wait).await
         }
         VpsAccess::PasswordLogin { id, switch } => password_login(client, session, id, *switch).await,
         VpsAccess::Hostname { id, action } => hostname(client, session, id, action.as_ref()).await,
@@ -109,13 +112,32 @@ async fn vps_keys(client: &Client, session: &Session, id: &str) -> Result<(), Fa
     list(session, &keys, false)
 }
 
-async fn reset(client: &Client, session: &Session, id: &str, keys: &[String]) -> Result<(), Failure> {
+async fn reset(
+    client: &Client,
+    session: &Session,
+    id: &str,
+    keys: &[String],
+    wait: &Wait,
+) -> Result<(), Failure> {
     let what = format!("replace the SSH keys of {id} with {}", keys.join(", "));
     let consequence = "keys not named lose access, and the VPS may restart to apply the new ones";
     Confirmation { what: &what, consequence, risk: Risk::Destructive }.ask(session.yes)?;
     let ids: Vec<&str> = keys.iter().map(String::as_str).collect();
-    let accepted = client.replace_vps_ssh_keys(id, &ids, Destructive::confirm(id)).await?;
-    let job = accepted.operation.as_ref().map_or("-".into(), |o| format!("{} ({})", o.job_id, o.status));
+    let reset = client.replace_vps_ssh_keys(id, &ids, Destructive::confirm(id)).await?;
+    let mut status = reset.operation.as_ref().map_or("-".into(), |o| o.status.to_string());
+    if wait.wait && !reset.is_finished() {
+        let waiting = Waiting::start(session.progress, &format!("SSH key reset on {id}"));
+        let options = WaitOptions::default()
+            .with_max_wait(Duration::from_secs(wait.timeout))
+            .on_progress(waiting.callback());
+        let waited = reset.wait(client, options).await;
+        waiting.finish();
+        waited?;
+        status = "completed".into();
+    }
+    let job = reset.operation.as_ref().map_or("-".into(), |o| format!("{} ({status})", o.job_id));
+    // The API's answer as it came (`OperationAccepted`).
+    let accepted = OperationAccepted { operation: reset.operation.clone() };
     session.printer.record(&accepted, &[("vps", id.to_string()), ("keys", keys.join(" ")), ("job", job)])
 }
 

@@ -8,6 +8,7 @@ mod completion;
 #[cfg(unix)]
 mod confirm;
 mod contexts;
+mod devices;
 mod lifecycle;
 mod mcp;
 mod output;

@@ -9,12 +9,13 @@ use serde_json::{Value, json};
 use super::{Handler, Reply, ensure, find, find_mut, ok, reply};
 use crate::access::Key;
 use crate::api::Call;
-use crate::gates;
+use crate::gates::{self, gate_object};
 use crate::model::{PowerVerb, Vps};
 use crate::problem::Fail;
 use crate::server::Shared;
 use crate::views::iso;
 use hostup::SshKeyLine;
+use hostup::gates::{Action, HostnameGate, PasswordLoginGate, SshKeyGate};
 use hostup::types::{
     ActionGate, HostnameChangeRequest, PowerState, SshKeyCreateRequest, SshKeyRenameRequest,
     SshKeyResetRequest, SshPasswordLoginRequest,
@@ -50,7 +51,7 @@ fn key_json(key: &Key, vps_scoped: bool) -> Value {
         value["lastUsedAt"] = Value::Null;
     } else {
         let delete = key.in_use.map_or_else(allow, |(reason, code)| deny(reason, code));
-        value["actions"] = json!({"canRename": allow(), "canDelete": delete});
+        value["actions"] = gate_object([(SshKeyGate::Rename, allow()), (SshKeyGate::Delete, delete)]);
     }
     value
 }
@@ -63,7 +64,7 @@ fn list_keys(shared: &Shared, call: &Call<'_>) -> Reply {
         Some(cursor) => cursor.strip_prefix("keys:").and_then(|n| n.parse().ok()).ok_or_else(|| {
             Fail::new(
                 StatusCode::BAD_REQUEST,
-                "invalid_cursor",
+                hostup::ErrorCode::InvalidCursor.as_str(),
                 "Invalid cursor",
                 "The cursor was not issued here.",
             )
@@ -118,7 +119,7 @@ fn delete_key(shared: &Shared, call: &Call<'_>) -> Reply {
     let mut state = shared.lock();
     let key = known(&mut state.access.keys, call.param("id"))?;
     if let Some((reason, code)) = key.in_use {
-        ensure("canDelete", deny(reason, code), false)?;
+        ensure(SshKeyGate::Delete, deny(reason, code), false)?;
     }
     let id = key.id.clone();
     state.access.keys.retain(|k| k.id != id);
@@ -135,7 +136,7 @@ fn reset_keys(shared: &Shared, call: &Call<'_>) -> Reply {
     let request: SshKeyResetRequest = call.body()?;
     let id = call.param("id");
     let mut state = shared.lock();
-    ensure("canResetSshKeys", gates::actions(find(&state, id)?).can_reset_ssh_keys, false)?;
+    ensure(Action::ResetSshKeys, gates::actions(find(&state, id)?).can_reset_ssh_keys, false)?;
     let mut lines = Vec::new();
     for (n, key_id) in request.key_ids.iter().enumerate() {
         match state.access.key(key_id) {
@@ -187,7 +188,7 @@ fn password_json(shared: &Shared, vps: &Vps) -> Value {
         "source": if available { "effective_sshd_config" } else { "unavailable" },
         "sshKeysConfigured": !vps.ssh_keys.is_empty(),
         "sshKeys": vps.ssh_keys,
-        "actions": {"canEnable": gate, "canDisable": gate},
+        "actions": gate_object([(PasswordLoginGate::Enable, &gate), (PasswordLoginGate::Disable, &gate)]),
     })
 }
 
@@ -199,7 +200,8 @@ fn password_login(shared: &Shared, call: &Call<'_>) -> Reply {
 fn set_password_login(shared: &Shared, call: &Call<'_>) -> Reply {
     let request: SshPasswordLoginRequest = call.body()?;
     let vps = find(&shared.lock(), call.param("id"))?.clone();
-    ensure(if request.enabled { "canEnable" } else { "canDisable" }, guest_gate(&vps), false)?;
+    let gate = if request.enabled { PasswordLoginGate::Enable } else { PasswordLoginGate::Disable };
+    ensure(gate, guest_gate(&vps), false)?;
     shared.lock().access.password_login.insert(vps.id.clone(), request.enabled);
     let mut body = password_json(shared, &vps);
     body["lastOperation"] = json!({"requestedEnabled": request.enabled, "verified": true, "message": null});
@@ -217,7 +219,7 @@ fn hostname_json(vps: &Vps) -> Value {
     json!({
         "hostname": vps.hostname, "reloadRecommended": false, "accountInactive": gates::account_blocker(vps).is_some(),
         "accountStatus": vps.service, "cacheCleared": true,
-        "actions": {"canChange": {"allowed": gate.allowed, "reason": gate.reason, "code": gate.code}},
+        "actions": gate_object([(HostnameGate::Change, json!({"allowed": gate.allowed, "reason": gate.reason, "code": gate.code}))]),
         "validationRules": {
             "maxLengthChars": 253,
             "pattern": r"^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$",
@@ -234,10 +236,11 @@ fn set_hostname(shared: &Shared, call: &Call<'_>) -> Reply {
     let request: HostnameChangeRequest = call.body()?;
     let id = call.param("id");
     let mut state = shared.lock();
-    let gate: ActionGate =
-        serde_json::from_value(hostname_json(find(&state, id)?)["actions"]["canChange"].clone())
-            .unwrap_or_else(|_| allow());
-    ensure("canChange", gate, false)?;
+    let gate: ActionGate = serde_json::from_value(
+        hostname_json(find(&state, id)?)["actions"][HostnameGate::Change.gate_name()].clone(),
+    )
+    .unwrap_or_else(|_| allow());
+    ensure(HostnameGate::Change, gate, false)?;
     let monitored =
         state.access.interfaces(id).iter().flat_map(|i| &i.addresses).filter(|a| a.rdns.is_some()).count();
     let vps = find_mut(&mut state, id)?;

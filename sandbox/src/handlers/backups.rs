@@ -12,12 +12,13 @@ use tokio::time::Instant;
 use super::recovery_jobs::{accepted, begin};
 use super::{Handler, Reply, ensure, find, ok, reply};
 use crate::api::Call;
-use crate::gates;
+use crate::gates::{self, gate_object};
 use crate::model::State;
 use crate::problem::Fail;
 use crate::recovery::{Backup, BackupSchedule, Disk, Settings, Work};
 use crate::server::Shared;
 use crate::views::iso;
+use hostup::gates::{BackupGate, BackupScheduleGate};
 use hostup::types::{
     ActionGate, BackupCreateRequest, BackupScheduleRequest, BackupSettingsRequest, CrossVpsRestoreRequest,
     PaygRestoreRequest,
@@ -101,7 +102,11 @@ fn list(shared: &Shared, call: &Call<'_>) -> Reply {
     ok(&json!({
         "backups": backups,
         "quotaInfo": {"used": g.used, "limit": g.limit, "remaining": (g.limit - g.used).max(0)},
-        "actions": {"canCreateBackup": g.create, "canRestore": g.restore, "canRestoreFromAnotherVps": g.from_another},
+        "actions": gate_object([
+            (BackupGate::CreateBackup, g.create),
+            (BackupGate::Restore, g.restore),
+            (BackupGate::RestoreFromAnotherVps, g.from_another),
+        ]),
     }))
 }
 
@@ -110,7 +115,7 @@ fn create(shared: &Shared, call: &Call<'_>) -> Reply {
     let id = call.param("id");
     let mut state = shared.lock();
     let g = gates(&state, id)?;
-    ensure("canCreateBackup", g.create, false)?;
+    ensure(BackupGate::CreateBackup, g.create, false)?;
     let disk = Disk::of(find(&state, id)?);
     let backup_id = shared.ids.public("bkp_");
     let size_gb = f64::from(disk.storage_gb) * 0.3;
@@ -146,7 +151,7 @@ fn delete(shared: &Shared, call: &Call<'_>) -> Reply {
     let mut state = shared.lock();
     let backup_id = named(&state, call)?;
     if let Some(blocked) = gates::account_blocker(find(&state, id)?) {
-        ensure("canCreateBackup", blocked, false)?;
+        ensure(BackupGate::CreateBackup, blocked, false)?;
     }
     state.recovery.backups.entry(id.to_string()).or_default().retain(|b| b.id != backup_id);
     Ok(StatusCode::NO_CONTENT.into_response())
@@ -155,7 +160,7 @@ fn delete(shared: &Shared, call: &Call<'_>) -> Reply {
 fn restore(shared: &Shared, call: &Call<'_>) -> Reply {
     let id = call.param("id");
     let mut state = shared.lock();
-    ensure("canRestore", gates(&state, id)?.restore, false)?;
+    ensure(BackupGate::Restore, gates(&state, id)?.restore, false)?;
     let backup = named(&state, call)?;
     let work = Work::RestoreBackup { source: id.to_string(), backup, boot: true };
     let job = begin(shared, &mut state, id, work, SLOWER);
@@ -195,7 +200,7 @@ fn restore_from(shared: &Shared, call: &Call<'_>) -> Reply {
     let request: CrossVpsRestoreRequest = call.body()?;
     let target = call.param("id");
     let mut state = shared.lock();
-    ensure("canRestoreFromAnotherVps", gates(&state, target)?.from_another, false)?;
+    ensure(BackupGate::RestoreFromAnotherVps, gates(&state, target)?.from_another, false)?;
     if request.source_vps_id == target {
         let detail = "The source and the target must be different VPSes.";
         return Err(Fail::invalid("/sourceVpsId", "invalid_value", detail));
@@ -224,7 +229,7 @@ fn restore_to_payg(shared: &Shared, call: &Call<'_>) -> Reply {
     let request: PaygRestoreRequest = call.body()?;
     let id = call.param("id");
     let mut state = shared.lock();
-    ensure("canRestore", gates(&state, id)?.restore, false)?;
+    ensure(BackupGate::Restore, gates(&state, id)?.restore, false)?;
     let backup_id = named(&state, call)?;
     let source = find(&state, id)?.clone();
     let new_id = shared.ids.public("vps_");
@@ -285,7 +290,7 @@ fn schedules(shared: &Shared, call: &Call<'_>) -> Reply {
     };
     ok(&json!({
         "schedules": list, "settings": settings_json(&state, id)?, "history": [],
-        "limits": {"backupSlots": limit}, "actions": {"canCreate": can_create},
+        "limits": {"backupSlots": limit}, "actions": gate_object([(BackupScheduleGate::Create, can_create)]),
     }))
 }
 
@@ -296,7 +301,7 @@ fn set_schedule(shared: &Shared, call: &Call<'_>) -> Reply {
     let limit = gates(&state, id)?.limit;
     if limit < 1 {
         ensure(
-            "canCreate",
+            BackupScheduleGate::Create,
             deny("No backup slots; add backupSlots with actions/config.", "no_backup_slots"),
             false,
         )?;

@@ -18,6 +18,8 @@ use crate::model::Vps;
 use crate::problem::{Fail, field, pointer_token};
 use crate::server::Shared;
 use crate::views::{iso, product};
+use hostup::ErrorCode;
+use hostup::gates::{Action, BillingCycleGate, CommitGate};
 use hostup::types::{
     ActionGate, BillingCycle, BillingCycleChangeRequest, BillingCycleChangeResult, CommitActions,
     InvoiceReference, InvoiceStatus, PlanChangeRequest, PlanChangeResult, PriceChange, RenewBilling,
@@ -83,7 +85,7 @@ fn clear_invoices(vps: &mut Vps, cancel: bool) -> Result<(), Fail> {
         return Ok(());
     }
     Err(Fail::conflict(
-        "existing_invoice_blocking",
+        ErrorCode::ExistingInvoiceBlocking.as_str(),
         "Existing invoice blocking",
         "An unpaid invoice blocks this change. Resend with cancelExistingInvoice set to true to cancel it.",
     )
@@ -94,7 +96,11 @@ fn clear_invoices(vps: &mut Vps, cancel: bool) -> Result<(), Fail> {
 /// The preview's `canCommit`: the action's gate, or a note that an invoice will answer 409.
 fn can_commit(vps: &Vps, gate: ActionGate) -> CommitActions {
     let gate = match gate.allowed && !vps.blocking_invoices().is_empty() {
-        true => ActionGate { allowed: true, reason: None, code: Some("existing_invoice_blocking".into()) },
+        true => ActionGate {
+            allowed: true,
+            reason: None,
+            code: Some(ErrorCode::ExistingInvoiceBlocking.to_string()),
+        },
         false => gate,
     };
     CommitActions { can_commit: Some(gate) }
@@ -173,7 +179,7 @@ fn configure(shared: &Shared, call: &Call<'_>) -> Reply {
             actions: Some(actions),
         });
     }
-    ensure("canCommit", gates::can_configure(vps), false)?;
+    ensure(CommitGate::Commit, gates::can_configure(vps), false)?;
     clear_invoices(vps, request.cancel_existing_invoice == Some(true))?;
     vps.options.extend(changes);
     let invoice = (price.amount > 0.0).then(|| paid_invoice(shared, price.amount, vps.currency));
@@ -225,7 +231,7 @@ fn upgrade(shared: &Shared, call: &Call<'_>) -> Reply {
     if request.dry_run == Some(true) {
         result.actions = Some(can_commit(vps, gate));
     } else {
-        ensure("canUpgrade", gate, false)?;
+        ensure(Action::Upgrade, gate, false)?;
         clear_invoices(vps, request.cancel_existing_invoice == Some(true))?;
         target.invoices = vps.invoices.clone();
         *vps = target.clone();
@@ -242,7 +248,7 @@ fn change_cycle(shared: &Shared, call: &Call<'_>) -> Reply {
     let request: BillingCycleChangeRequest = call.body()?;
     let mut state = shared.lock();
     let vps = find_mut(&mut state, call.param("id"))?;
-    ensure("canChangeBillingCycle", gates::can_change_billing_cycle(vps), false)?;
+    ensure(BillingCycleGate::ChangeBillingCycle, gates::can_change_billing_cycle(vps), false)?;
     let target = offered_cycle("/billingCycle", &request.billing_cycle.to_string())?;
     let dry_run = request.dry_run == Some(true);
     let changes = !dry_run && target != vps.cycle;
@@ -270,13 +276,17 @@ fn renew(shared: &Shared, call: &Call<'_>) -> Reply {
     let _request: RenewRequest = call.body()?;
     let mut state = shared.lock();
     let vps = find_mut(&mut state, call.param("id"))?;
-    ensure("canRenew", gates::can_renew(vps), false)?;
+    ensure(gates::OwnGate::Renew, gates::can_renew(vps), false)?;
     if let Some(invoice) = vps.blocking_invoices().into_iter().next() {
         let detail = "An unpaid renewal invoice exists; pay it before renewing again.";
         let recovery = json!({"paymentUrl": invoice.payment_url});
-        return Err(Fail::conflict("existing_invoice_blocking", "Existing invoice blocking", detail)
-            .with("existingInvoice", json!(invoice))
-            .with("recovery", recovery));
+        return Err(Fail::conflict(
+            ErrorCode::ExistingInvoiceBlocking.as_str(),
+            "Existing invoice blocking",
+            detail,
+        )
+        .with("existingInvoice", json!(invoice))
+        .with("recovery", recovery));
     }
     let months = catalog::cycle_terms(&vps.cycle).map_or(1, |(m, _)| m);
     vps.next_due += Duration::from_secs(30 * 86_400 * u64::from(months));

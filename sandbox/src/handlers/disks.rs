@@ -10,13 +10,15 @@ use serde_json::{Value, json};
 
 use super::{Handler, Reply, ensure, find, ok};
 use crate::api::Call;
-use crate::devices::{ExtraDisk, PAYG_STORAGE_MAX_GB};
+use crate::devices::ExtraDisk;
 use crate::fleet::root_disk;
-use crate::gates::{self, account_blocker};
+use crate::gates::{self, account_blocker, gate_object};
 use crate::model::{State, Vps};
 use crate::problem::Fail;
 use crate::server::Shared;
-use hostup::limits::DISK_RESIZE_REQUEST_SIZE_GB_MAX;
+use hostup::ErrorCode;
+use hostup::gates::{Action, DiskGate};
+use hostup::limits::{DISK_RESIZE_REQUEST_SIZE_GB_MAX, PAYG_DEPLOYMENT_REQUEST_STORAGE_GB_MAX};
 use hostup::types::{ActionGate, DiskAddRequest, DiskResizeRequest};
 
 pub(super) const HANDLERS: &[(&str, Handler)] = &[
@@ -28,8 +30,8 @@ pub(super) const HANDLERS: &[(&str, Handler)] = &[
     ("deleteVpsDisk", delete),
 ];
 
-/// The largest root disk the sandbox grows to.
-const MAX_ROOT_GB: u64 = 2000;
+/// The largest root disk the sandbox grows to: the largest a PAYG deployment may ask for.
+const MAX_ROOT_GB: u64 = PAYG_DEPLOYMENT_REQUEST_STORAGE_GB_MAX;
 
 fn allow() -> ActionGate {
     ActionGate { allowed: true, reason: None, code: None }
@@ -62,7 +64,7 @@ fn disk_json(
         "capacity": {"totalGb": size_gb, "usedGb": used, "freeGb": size_gb as f64 - used,
                      "usagePercent": (used_share * 10_000.0).round() / 100.0},
         "io": {"readGb": used * 2.0, "writeGb": used, "readOperations": size_gb * 1024, "writeOperations": size_gb * 512},
-        "actions": {"canDetach": detach, "canResize": resize, "canExpand": no_agent()},
+        "actions": gate_object([(DiskGate::Detach, detach), (DiskGate::Resize, resize), (DiskGate::Expand, no_agent())]),
     })
 }
 
@@ -108,20 +110,22 @@ fn quota(shared: &Shared, call: &Call<'_>) -> Reply {
 /// `Ok` when `growth_gb` more fits the quota the VPS draws on.
 fn ensure_room(state: &State, vps: &Vps, growth_gb: u64) -> Result<(), Fail> {
     if vps.payg {
-        let used = state.devices.payg_storage_used(&state.fleet);
-        if used + growth_gb > PAYG_STORAGE_MAX_GB {
-            let remaining = PAYG_STORAGE_MAX_GB.saturating_sub(used);
+        // The same figures `payg/limits` shows.
+        let remaining = u64::try_from(state.payg_remaining().storage_gb).unwrap_or(0);
+        if growth_gb > remaining {
+            let max = state.lifecycle.quota_max.storage_gb;
             let reason = format!(
-                "The account's Cloud VPS storage limit is reached: {remaining} GB of {PAYG_STORAGE_MAX_GB} GB remain."
+                "The account's Cloud VPS storage limit is reached: {remaining} GB of {max} GB remain."
             );
-            let gate = deny(&reason, "cloud_storage_limit_exceeded");
+            let code = ErrorCode::CloudStorageLimitExceeded;
+            let gate = deny(&reason, code.as_str());
             return Err(Fail::new(
                 StatusCode::FORBIDDEN,
-                "cloud_storage_limit_exceeded",
+                code.as_str(),
                 "Cloud storage limit exceeded",
                 reason,
             )
-            .with_gate("canAddDisk", &gate));
+            .with_gate(Action::AddDisk, &gate));
         }
         return Ok(());
     }
@@ -144,7 +148,7 @@ fn add(shared: &Shared, call: &Call<'_>) -> Reply {
     let size = request.size_gb.get();
     let mut state = shared.lock();
     let vps = find(&state, call.param("id"))?.clone();
-    ensure("canAddDisk", gates::actions(&vps).can_add_disk, false)?;
+    ensure(Action::AddDisk, gates::actions(&vps).can_add_disk, false)?;
     ensure_room(&state, &vps, size)?;
     let taken: Vec<String> = state.devices.extra_disks(&vps.id).iter().map(|d| d.slot.clone()).collect();
     let slot = (1..).map(|n| format!("scsi{n}")).find(|s| !taken.contains(s)).unwrap_or_default();
@@ -170,7 +174,7 @@ fn resize(shared: &Shared, call: &Call<'_>) -> Reply {
     }
     let gate =
         if is_root { gates::can_resize_disk(&vps) } else { account_blocker(&vps).unwrap_or_else(allow) };
-    ensure("canResize", gate, false)?;
+    ensure(DiskGate::Resize, gate, false)?;
     let current = match extra {
         Some(i) => state.devices.extra_disks(&vps.id)[i].size_gb,
         None => u64::from(vps.storage_gb),
@@ -209,10 +213,10 @@ fn delete(shared: &Shared, call: &Call<'_>) -> Reply {
     let mut state = shared.lock();
     let vps = find(&state, id)?.clone();
     if name == root_disk(id) || name == "scsi0" {
-        ensure("canDetach", deny("Cannot detach root disk.", "root_disk"), false)?;
+        ensure(DiskGate::Detach, deny("Cannot detach root disk.", "root_disk"), false)?;
     }
     if let Some(blocked) = account_blocker(&vps) {
-        ensure("canDetach", blocked, false)?;
+        ensure(DiskGate::Detach, blocked, false)?;
     }
     // `keepVolume` is accepted: the sandbox keeps no volumes apart from their disks.
     let disks = state.devices.disks.entry(id.to_string()).or_default();

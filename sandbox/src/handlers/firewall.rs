@@ -10,10 +10,11 @@ use serde_json::{Value, json};
 use super::{Handler, Reply, ensure, find, ok, reply};
 use crate::api::Call;
 use crate::devices::{Firewall, MAX_RULES, Rule};
-use crate::gates::account_blocker;
+use crate::gates::{account_blocker, gate_object};
 use crate::model::{State, Vps};
 use crate::problem::Fail;
 use crate::server::Shared;
+use hostup::gates::FirewallGate;
 use hostup::types::{ActionGate, FirewallOptionsRequest, FirewallRuleRequest};
 
 pub(super) const HANDLERS: &[(&str, Handler)] = &[
@@ -76,7 +77,7 @@ fn writable<'a>(state: &'a mut State, id: &str) -> Result<(Vps, &'a mut Firewall
         return Err(Fail::conflict("firewall_unavailable", "Firewall unavailable", reason));
     }
     if let Some(blocked) = account_blocker(&vps) {
-        ensure("canAddRule", blocked, false)?;
+        ensure(FirewallGate::AddRule, blocked, false)?;
     }
     let firewall = state.devices.firewall(&vps);
     Ok((vps, firewall))
@@ -94,7 +95,7 @@ fn state_json(vps: &Vps, firewall: &Firewall) -> Value {
         "summary": summary, "detail": format!("Traffic that matches no rule is handled by the {} policy.", firewall.policy),
         "limits": {"maxRules": MAX_RULES, "currentRules": rules.len(), "remainingRules": MAX_RULES.saturating_sub(rules.len())},
         "rules": rules,
-        "actions": {"canAddRule": can_add_rule(vps, firewall)},
+        "actions": gate_object([(FirewallGate::AddRule, can_add_rule(vps, firewall))]),
     })
 }
 
@@ -109,7 +110,7 @@ fn add(shared: &Shared, call: &Call<'_>) -> Reply {
     let request: FirewallRuleRequest = call.body()?;
     let mut state = shared.lock();
     let (vps, firewall) = writable(&mut state, call.param("id"))?;
-    ensure("canAddRule", can_add_rule(&vps, firewall), false)?;
+    ensure(FirewallGate::AddRule, can_add_rule(&vps, firewall), false)?;
     // Staged rules start switched off unless asked otherwise ("the platform default").
     let rule = rule_from(request, false);
     firewall.rules.push(rule.clone());

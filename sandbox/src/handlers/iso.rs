@@ -13,11 +13,12 @@ use tokio::time::Instant;
 use super::{Handler, Reply, ensure, find, ok, reply};
 use crate::api::Call;
 use crate::devices::{Download, Iso, SLOTS};
-use crate::gates::account_blocker;
+use crate::gates::{account_blocker, gate_object};
 use crate::model::{State, Vps};
 use crate::problem::Fail;
 use crate::server::Shared;
 use crate::views::iso as timestamp;
+use hostup::gates::IsoGate;
 use hostup::types::{ActionGate, IsoFetchRequest, IsoMountRequest, IsoUnmountRequest};
 
 pub(super) const HANDLERS: &[(&str, Handler)] = &[
@@ -71,12 +72,12 @@ fn list(shared: &Shared, call: &Call<'_>) -> Reply {
         .collect();
     ok(&json!({
         "available": available, "mounted": mounted, "bootOrder": null, "availableDevices": devices,
-        "actions": {"canMount": can_mount, "canUpload": can_upload},
+        "actions": gate_object([(IsoGate::Mount, can_mount), (IsoGate::Upload, can_upload)]),
     }))
 }
 
 /// The VPS, with the account's blockers refused under `gate`.
-fn changeable(state: &State, id: &str, gate: &str) -> Result<Vps, Fail> {
+fn changeable(state: &State, id: &str, gate: IsoGate) -> Result<Vps, Fail> {
     let vps = find(state, id)?.clone();
     if let Some(blocked) = account_blocker(&vps) {
         ensure(gate, blocked, false)?;
@@ -95,7 +96,7 @@ fn no_drive(slot: &str) -> Fail {
 fn mount(shared: &Shared, call: &Call<'_>) -> Reply {
     let request: IsoMountRequest = call.body()?;
     let mut state = shared.lock();
-    let vps = changeable(&state, call.param("id"), "canMount")?;
+    let vps = changeable(&state, call.param("id"), IsoGate::Mount)?;
     let iso_id = request.iso_id.to_string();
     let ready = state.devices.library(Instant::now()).iter().any(|i| i.id == iso_id && i.download.is_none());
     if !ready {
@@ -111,7 +112,7 @@ fn mount(shared: &Shared, call: &Call<'_>) -> Reply {
 fn unmount(shared: &Shared, call: &Call<'_>) -> Reply {
     let request: IsoUnmountRequest = call.body()?;
     let mut state = shared.lock();
-    let vps = changeable(&state, call.param("id"), "canMount")?;
+    let vps = changeable(&state, call.param("id"), IsoGate::Mount)?;
     let slot = request.device.map_or("ide2".to_string(), |d| d.to_string());
     let drive =
         state.devices.drives(&vps.id).iter_mut().find(|d| d.slot == slot).ok_or_else(|| no_drive(&slot))?;
@@ -121,7 +122,7 @@ fn unmount(shared: &Shared, call: &Call<'_>) -> Reply {
 
 fn attach_empty(shared: &Shared, call: &Call<'_>) -> Reply {
     let mut state = shared.lock();
-    let vps = changeable(&state, call.param("id"), "canMount")?;
+    let vps = changeable(&state, call.param("id"), IsoGate::Mount)?;
     let drives = state.devices.drives(&vps.id);
     let Some(slot) = SLOTS.iter().find(|s| !drives.iter().any(|d| d.slot == **s)) else {
         return Err(Fail::conflict(
@@ -137,7 +138,7 @@ fn attach_empty(shared: &Shared, call: &Call<'_>) -> Reply {
 fn delete(shared: &Shared, call: &Call<'_>) -> Reply {
     let (id, volid) = (call.param("id"), call.param("volid"));
     let mut state = shared.lock();
-    let vps = changeable(&state, id, "canUpload")?;
+    let vps = changeable(&state, id, IsoGate::Upload)?;
     let Some(iso) = state.devices.library(Instant::now()).iter().find(|i| i.id == volid).cloned() else {
         return Err(Fail::not_found(format!("No ISO {volid:?} in the library.")));
     };
@@ -164,7 +165,7 @@ fn fetch(shared: &Shared, call: &Call<'_>) -> Reply {
     // The URL's scheme was checked against the spec's pattern before this runs.
     let request: IsoFetchRequest = call.body()?;
     let mut state = shared.lock();
-    let vps = changeable(&state, call.param("id"), "canUpload")?;
+    let vps = changeable(&state, call.param("id"), IsoGate::Upload)?;
     let filename = request.filename.to_string();
     let now = Instant::now();
     let present = state.devices.library(now).iter().find(|i| i.filename == filename).cloned();

@@ -14,6 +14,8 @@ use crate::lifecycle_gates::{can_cancel, can_extend_maintenance, can_rebuild};
 use crate::problem::Fail;
 use crate::server::Shared;
 use crate::views::iso;
+use hostup::ErrorCode;
+use hostup::gates::Action;
 use hostup::types::{CancelType, MaintenanceExtendRequest, PowerState, RebuildRequest, VpsCancelRequest};
 
 pub(super) const HANDLERS: &[(&str, Handler)] = &[
@@ -61,15 +63,16 @@ fn cancel(shared: &Shared, call: &Call<'_>) -> Reply {
     let mut state = shared.lock();
     let vps = find(&state, id)?;
     let gate = can_cancel(&state, vps);
-    if gate.code.as_deref() == Some("cancellation_blocked_overdue_invoice") {
+    let overdue = ErrorCode::CancellationBlockedOverdueInvoice;
+    if gate.code.as_deref() == Some(overdue.as_str()) {
         state.lifecycle.autorenew_off.push(id.to_string());
         return Err(Fail::conflict(
-            "cancellation_blocked_overdue_invoice",
+            overdue.as_str(),
             "Cancellation blocked by overdue invoice",
             "Cancellation is not permitted while an overdue invoice is outstanding. Auto-renewal has been disabled.",
         ));
     }
-    ensure("canCancel", gate, false)?;
+    ensure(Action::Cancel, gate, false)?;
     let immediate = request.cancel_type == Some(CancelType::Immediate);
     let wall = shared.faults.now();
     let cancellation = Cancellation {
@@ -160,7 +163,7 @@ fn extend(shared: &Shared, call: &Call<'_>) -> Reply {
     let mut state = shared.lock();
     let vps = find(&state, id)?;
     if let Some(blocked) = crate::gates::account_blocker(vps) {
-        return Err(refused("canExtendMaintenance", &blocked, false));
+        return Err(refused(Action::ExtendMaintenance, &blocked, false));
     }
     let gate = can_extend_maintenance(&state, vps);
     let changes = state.lifecycle.maintenance.get_mut(id).into_iter().flatten();
@@ -171,7 +174,7 @@ fn extend(shared: &Shared, call: &Call<'_>) -> Reply {
         let detail =
             format!("Deadline {wanted} was extended {} of {} times.", deadline.used, deadline.max_extensions);
         return Err(Fail::conflict("max_extensions_reached", "No extensions left", detail)
-            .with("gate", "canExtendMaintenance")
+            .with("gate", Action::ExtendMaintenance.gate_name())
             .with("gateCode", gate.code.unwrap_or_else(|| "max_extensions_reached".into())));
     }
     deadline.used += 1;
@@ -195,7 +198,7 @@ fn rebuild(shared: &Shared, call: &Call<'_>) -> Reply {
     let request: RebuildRequest = call.body()?;
     let (id, wanted) = (call.param("id"), request.template_id.to_string());
     let mut state = shared.lock();
-    ensure("canRebuild", can_rebuild(find(&state, id)?), false)?;
+    ensure(Action::Rebuild, can_rebuild(find(&state, id)?), false)?;
     let Some(template) = TEMPLATES.iter().find(|t| t.id == wanted) else {
         let offered: Vec<&str> = TEMPLATES.iter().map(|t| t.id).collect();
         return Err(Fail::invalid(

@@ -30,9 +30,11 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use super::api::{Call, fill};
+use super::gates::GateName;
 use super::model::{State, Vps};
 use super::problem::Fail;
 use super::server::Shared;
+use hostup::ErrorCode;
 use hostup::types::ActionGate;
 
 /// What a handler returns; a [`Fail`] is rendered by the server.
@@ -129,14 +131,16 @@ fn find_mut<'a>(state: &'a mut State, id: &str) -> Result<&'a mut Vps, Fail> {
 /// The 409 for an action its gate refuses. Power actions answer `vps_not_ready`; other actions
 /// answer the gate's own code (`not_payg`, `payg_service`, `pending_order`, ...). Either way the
 /// gate travels in the extensions.
-fn refused(gate_name: &str, gate: &ActionGate, power: bool) -> Fail {
+fn refused(gate_name: impl GateName, gate: &ActionGate, power: bool) -> Fail {
+    let gate_name = gate_name.wire();
     let gate_code = gate.code.as_deref().unwrap_or("action_not_allowed");
-    let code = if power || gate_code == "operation_in_progress" { "vps_not_ready" } else { gate_code };
+    let not_ready = ErrorCode::VpsNotReady.as_str();
+    let code = if power || gate_code == "operation_in_progress" { not_ready } else { gate_code };
     let detail = gate.reason.clone().unwrap_or_else(|| format!("{gate_name} is not allowed now."));
     Fail::conflict(code, "Action not allowed", detail).with("gate", gate_name).with("gateCode", gate_code)
 }
 
 /// `Ok` when the gate allows the action.
-fn ensure(gate_name: &str, gate: ActionGate, power: bool) -> Result<(), Fail> {
+fn ensure(gate_name: impl GateName, gate: ActionGate, power: bool) -> Result<(), Fail> {
     if gate.allowed { Ok(()) } else { Err(refused(gate_name, &gate, power)) }
 }

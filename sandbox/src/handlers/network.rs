@@ -83,7 +83,7 @@ fn change(shared: &Shared, call: &Call<'_>) -> Reply {
     if !matches!(request, Change::AvailableSubnetsRequest(_))
         && let Some(blocked) = gates::account_blocker(vps)
     {
-        ensure("network", blocked, false)?;
+        ensure(gates::OwnGate::Network, blocked, false)?;
     }
     let access = &mut state.access;
     let done = json!({"success": true});

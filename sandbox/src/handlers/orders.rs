@@ -143,7 +143,11 @@ fn cancel(shared: &Shared, call: &Call<'_>) -> Reply {
     };
     if order.status != "pending" {
         let detail = format!("Order {id} is {}; only a pending order can be cancelled.", order.status);
-        return Err(Fail::conflict("not_cancelable", "Order cannot be cancelled", detail));
+        return Err(Fail::conflict(
+            hostup::ErrorCode::NotCancelable.as_str(),
+            "Order cannot be cancelled",
+            detail,
+        ));
     }
     (order.status, order.invoice_status) = ("cancelled", "cancelled");
     ok(&order_json(order))

@@ -9,11 +9,14 @@ use serde_json::{Value, json};
 use super::{Handler, Reply, find, ok, refused, reply};
 use crate::api::Call;
 use crate::catalog;
+use crate::gates::gate_object;
 use crate::lifecycle::{Order, Quota, new_payg};
 use crate::lifecycle_gates::{access_blockers, blocker_reason, can_convert, can_deploy, conversion_blockers};
 use crate::model::State;
 use crate::problem::Fail;
 use crate::server::Shared;
+use hostup::ErrorCode;
+use hostup::gates::{CloudConversionGate, PaygDeploymentGate};
 use hostup::limits::{
     PAYG_DEPLOYMENT_REQUEST_CPU_CORES_MAX, PAYG_DEPLOYMENT_REQUEST_CPU_CORES_MIN,
     PAYG_DEPLOYMENT_REQUEST_MEMORY_GB_MAX, PAYG_DEPLOYMENT_REQUEST_MEMORY_GB_MIN,
@@ -58,7 +61,7 @@ fn options(state: &State) -> Value {
             "countryPaymentAvailable": true, "requiresCard": true, "hasCard": account.card_on_file,
             "verified": account.verified, "cloudAccessEnabled": account.cloud_access, "blockerReasons": blockers,
         },
-        "actions": {"canDeploy": gate},
+        "actions": gate_object([(PaygDeploymentGate::Deploy, gate)]),
         "pricing": rates(),
         "defaults": {"regionId": REGIONS[0].0, "resources": {"cpuCores": 2, "memoryGb": 4, "storageGb": 80}},
         "limits": {
@@ -71,7 +74,7 @@ fn options(state: &State) -> Value {
 }
 
 fn limits(state: &State) -> Value {
-    let used = Quota::used(&state.fleet);
+    let used = state.payg_used();
     let pending: Vec<Value> = state
         .lifecycle
         .limit_requests
@@ -82,7 +85,7 @@ fn limits(state: &State) -> Value {
         .collect();
     json!({
         "current": quota_json(&used), "max": quota_json(&state.lifecycle.quota_max),
-        "remaining": quota_json(&state.lifecycle.remaining(&state.fleet)), "billing": rates(),
+        "remaining": quota_json(&state.payg_remaining()), "billing": rates(),
         "hasPendingRequests": !pending.is_empty(), "pendingRequests": pending,
     })
 }
@@ -91,12 +94,12 @@ fn limits(state: &State) -> Value {
 /// documented `cloud_storage_limit_exceeded`; the others are `forbidden`.
 fn blocked(blockers: &[&str]) -> Fail {
     let code = if blockers.first() == Some(&"storage_limit_exceeded") {
-        "cloud_storage_limit_exceeded"
+        ErrorCode::CloudStorageLimitExceeded
     } else {
-        "forbidden"
+        ErrorCode::Forbidden
     };
     let detail = blockers.first().map_or("Cloud VMs are not available.", |b| blocker_reason(b));
-    Fail::new(StatusCode::FORBIDDEN, code, "Cloud VM not available", detail)
+    Fail::new(StatusCode::FORBIDDEN, code.as_str(), "Cloud VM not available", detail)
         .with("blockerReasons", json!(blockers))
 }
 
@@ -120,7 +123,7 @@ fn create(shared: &Shared, call: &Call<'_>) -> Reply {
     let as_u32 = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
     let size = (as_u32(size.0), as_u32(size.1), u32::try_from(size.2).unwrap_or(u32::MAX));
     let needed = Quota::new(size.0.into(), size.1.into(), size.2.into());
-    let over = Quota::exceeded(&needed, &state.lifecycle.remaining(&state.fleet));
+    let over = Quota::exceeded(&needed, &state.payg_remaining());
     if !over.is_empty() {
         return Err(blocked(&over));
     }
@@ -175,7 +178,7 @@ fn eligibility(shared: &Shared, call: &Call<'_>) -> Reply {
         "vpsId": vps.id, "available": gate.allowed, "reason": gate.reason,
         "currentBillingModel": if vps.payg { "payg" } else { "fixed" },
         "requiresVerification": !state.lifecycle.account.verified,
-        "actions": {"canConvertToCloud": gate}, "blockerReasons": blockers,
+        "actions": gate_object([(CloudConversionGate::ConvertToCloud, gate)]), "blockerReasons": blockers,
         "currentProductName": vps.plan.name, "prepaidWarning": warning,
     }))
 }
@@ -194,7 +197,7 @@ fn convert(shared: &Shared, call: &Call<'_>) -> Reply {
                     .with("blockerReasons", json!(blockers))
             }
             Some(code) if blockers.contains(&code) => blocked(&blockers),
-            _ => refused("canConvertToCloud", &gate, false),
+            _ => refused(CloudConversionGate::ConvertToCloud, &gate, false),
         });
     }
     let previous = vps.plan.product_id;

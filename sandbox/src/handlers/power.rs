@@ -14,19 +14,20 @@ use crate::model::{Job, Phase, PowerVerb};
 use crate::problem::Fail;
 use crate::server::Shared;
 use crate::views::iso;
+use hostup::gates::Action;
 use hostup::types::{
     JobStatusResponse, LegacyJob, LegacyJobProgressDetails, LegacyNumber, Operation, OperationStatus,
     PowerActionRequest,
 };
 
 /// The gate each action must pass.
-pub(super) fn gate_name(verb: PowerVerb) -> &'static str {
+pub(super) fn gate_name(verb: PowerVerb) -> Action {
     match verb {
-        PowerVerb::Start => "canStart",
-        PowerVerb::Stop => "canStop",
-        PowerVerb::Shutdown => "canShutdown",
-        PowerVerb::Restart => "canRestart",
-        PowerVerb::Reset => "canReset",
+        PowerVerb::Start => Action::Start,
+        PowerVerb::Stop => Action::Stop,
+        PowerVerb::Shutdown => Action::Shutdown,
+        PowerVerb::Restart => Action::Restart,
+        PowerVerb::Reset => Action::Reset,
     }
 }
 

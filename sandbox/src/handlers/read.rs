@@ -39,7 +39,7 @@ pub(super) fn decode_cursor(cursor: &str) -> Option<usize> {
 pub(super) fn bad_cursor() -> Fail {
     Fail::new(
         axum::http::StatusCode::BAD_REQUEST,
-        "invalid_cursor",
+        hostup::ErrorCode::InvalidCursor.as_str(),
         "Validation failed",
         "The cursor is malformed.",
     )

@@ -6,6 +6,7 @@ use super::{Handler, Reply, ensure, find_mut, ok};
 use crate::api::Call;
 use crate::gates;
 use crate::server::Shared;
+use hostup::gates::Action;
 use hostup::types::{PaygPreviousResources, PaygResizeRequest, PaygResizeResult, PaygResources};
 
 pub(super) const HANDLERS: &[(&str, Handler)] = &[("resizePaygVps", payg)];
@@ -17,7 +18,7 @@ fn payg(shared: &Shared, call: &Call<'_>) -> Reply {
     let (cpu, memory) = (request.cpu_cores.get(), request.memory_gb.get());
     let mut state = shared.lock();
     let vps = find_mut(&mut state, call.param("id"))?;
-    ensure("canResize", gates::can_resize(vps), false)?;
+    ensure(Action::Resize, gates::can_resize(vps), false)?;
     let previous = PaygPreviousResources {
         cpu_cores: Some(i64::from(vps.cpu)),
         memory_gb: Some(i64::from(vps.memory_gb)),

@@ -10,12 +10,13 @@ use tokio::time::Instant;
 use super::recovery_jobs::{accepted, begin};
 use super::{Handler, Reply, ensure, find, ok};
 use crate::api::Call;
-use crate::gates;
+use crate::gates::{self, gate_object};
 use crate::model::State;
 use crate::problem::Fail;
 use crate::recovery::{Disk, SNAPSHOT_LIFETIME, Snapshot, Work};
 use crate::server::Shared;
 use crate::views::iso;
+use hostup::gates::{SnapshotGate, SnapshotScheduleGate};
 use hostup::types::{ActionGate, SnapshotCreateRequest, SnapshotScheduleRequest};
 
 pub(super) const HANDLERS: &[(&str, Handler)] = &[
@@ -95,7 +96,7 @@ fn list(shared: &Shared, call: &Call<'_>) -> Reply {
         state.recovery.live_snapshots(id, shared.faults.now()).into_iter().map(snapshot_json).collect();
     ok(&json!({
         "data": data, "available": v.total > 0, "limits": {"totalSnapshots": v.total}, "reason": v.reason,
-        "actions": {"canCreate": v.can_create, "canRestore": v.can_restore},
+        "actions": gate_object([(SnapshotGate::Create, v.can_create), (SnapshotGate::Restore, v.can_restore)]),
     }))
 }
 
@@ -104,7 +105,7 @@ fn create(shared: &Shared, call: &Call<'_>) -> Reply {
     let id = call.param("id");
     let mut state = shared.lock();
     let v = view(shared, &state, id)?;
-    ensure("canCreate", v.can_create, false)?;
+    ensure(SnapshotGate::Create, v.can_create, false)?;
     let name = request.name.to_string();
     if state.recovery.live_snapshots(id, shared.faults.now()).iter().any(|s| s.name == name) {
         return Err(Fail::conflict(
@@ -142,7 +143,7 @@ fn delete(shared: &Shared, call: &Call<'_>) -> Reply {
     let mut state = shared.lock();
     let name = named(shared, &state, call)?;
     if let Some(blocked) = gates::account_blocker(find(&state, id)?) {
-        ensure("canCreate", blocked, false)?;
+        ensure(SnapshotGate::Create, blocked, false)?;
     }
     let job = begin(shared, &mut state, id, Work::DeleteSnapshot(name), 1);
     accepted(&job)
@@ -152,7 +153,7 @@ fn restore(shared: &Shared, call: &Call<'_>) -> Reply {
     let id = call.param("id");
     let mut state = shared.lock();
     let v = view(shared, &state, id)?;
-    ensure("canRestore", v.can_restore, false)?;
+    ensure(SnapshotGate::Restore, v.can_restore, false)?;
     let name = named(shared, &state, call)?;
     let job = begin(shared, &mut state, id, Work::RestoreSnapshot(name), 1);
     accepted(&job)
@@ -165,7 +166,7 @@ fn schedule_json(shared: &Shared, state: &State, id: &str) -> Result<Value, Fail
     });
     Ok(json!({
         "schedule": schedule, "limits": {"totalSnapshots": v.total}, "available": v.total > 0,
-        "reason": v.reason, "actions": {"canEnable": v.can_enable},
+        "reason": v.reason, "actions": gate_object([(SnapshotScheduleGate::Enable, v.can_enable)]),
     }))
 }
 
@@ -178,7 +179,7 @@ fn set_schedule(shared: &Shared, call: &Call<'_>) -> Reply {
     let request: SnapshotScheduleRequest = call.body()?;
     let id = call.param("id");
     let mut state = shared.lock();
-    ensure("canEnable", view(shared, &state, id)?.can_enable, false)?;
+    ensure(SnapshotScheduleGate::Enable, view(shared, &state, id)?.can_enable, false)?;
     // The docs: the server floors the interval and clamps it into the spec's bounds.
     let hours = hostup::snapshot_interval_stored(request.interval_hours)
         .ok_or_else(|| Fail::invalid("/intervalHours", "invalid_value", "Not a number of hours."))?;

@@ -227,8 +227,12 @@ async fn ssh_keys_reset(client: Client, args: Args) -> Result<Preview, Refusal> 
         commit: Box::new(move |client| {
             Box::pin(async move {
                 let ids: Vec<&str> = key_ids.iter().map(String::as_str).collect();
-                let accepted = client.replace_vps_ssh_keys(&id, &ids, Destructive::confirm(&id)).await?;
-                redacted(&accepted)
+                let reset = client.replace_vps_ssh_keys(&id, &ids, Destructive::confirm(&id)).await?;
+                let operation = reset.operation.as_ref().map(redacted).transpose()?;
+                Ok(json!({
+                    "vpsId": reset.vps_id, "finished": reset.is_finished(), "operation": operation,
+                    "follow": if reset.is_finished() { None } else { Some("get_job with operation.jobId") },
+                }))
             })
         }),
     })

@@ -77,7 +77,8 @@ async fn ssh_keys_are_added_deleted_and_installed() {
     let (quote, accepted) = session.two_step("preview_vps_ssh_keys_reset", reset).await;
     assert_eq!(quote["destructive"], true);
     assert!(quote["warnings"].to_string().contains("loses SSH access"), "{quote}");
-    assert!(accepted.is_object(), "{accepted}");
+    assert_eq!(accepted["vpsId"], fleet::QUARTERLY_EUR, "{accepted}");
+    assert!(accepted["finished"].is_boolean(), "{accepted}");
     let unknown = session
         .call("preview_vps_ssh_keys_reset", json!({"id": fleet::QUARTERLY_EUR, "keyIds": ["ssh_nope"]}))
         .await;

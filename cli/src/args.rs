@@ -27,6 +27,8 @@ Exit codes:
   3  blocked: a gate, the billing model or an unpaid invoice does not allow it
   4  timed out (a request, a wait, or a rate-limit wait too long)
   5  could not reach HostUp (DNS, TLS, connection)
+  6  not confirmed: a create was sent but its answer never arrived, so it may have happened
+     (the message says what to look for; it was not sent again)
 An action on several VPSes prints a row for each and exits with the code of the first that failed.
 
 Credentials, first found wins: --context NAME, then HOSTUP_API_KEY, then the active context.

@@ -22,7 +22,7 @@ impl From<Error> for Failure {
 }
 
 impl Failure {
-    /// 1 API error, 2 usage/config, 3 blocked, 4 timeout, 5 transport.
+    /// 1 API error, 2 usage/config, 3 blocked, 4 timeout, 5 transport, 6 outcome unconfirmed.
     pub fn exit_code(&self) -> u8 {
         match self {
             Failure::Usage(_) => 2,
@@ -58,6 +58,8 @@ fn exit_code(error: &Error) -> u8 {
         Error::Blocked(_) | Error::WrongBillingModel(_) | Error::QuotaExceeded(_) => 3,
         Error::Timeout(_) | Error::WaitTimeout { .. } | Error::RateLimited(_) => 4,
         Error::Transport(_) => 5,
+        // Not a failure the server reported: the create may have happened; check before retrying.
+        Error::Unconfirmed(_) => 6,
         _ if gate_conflict => 3,
         _ => 1,
     }

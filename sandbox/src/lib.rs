@@ -87,6 +87,10 @@ use model::State;
 /// scope.
 pub const DEFAULT_API_KEY: &str = "hu_sandbox_0123456789abcdefghijklmnop";
 
+/// How long after it was placed a pending order is paid, by default (see
+/// [`SandboxConfig::order_payment`]).
+pub const DEFAULT_ORDER_PAYMENT: Duration = Duration::from_secs(600);
+
 /// How a [`Sandbox`] starts. Build it with [`Sandbox::builder`].
 ///
 /// ```
@@ -105,6 +109,7 @@ pub struct SandboxConfig {
     api_key: Secret,
     seed: u64,
     job_duration: Duration,
+    order_payment: Option<Duration>,
     rate_limit: (u64, Duration),
     record: bool,
     clock_offset_secs: i64,
@@ -117,6 +122,7 @@ impl Default for SandboxConfig {
             api_key: Secret::new(DEFAULT_API_KEY),
             seed: 0x5eed,
             job_duration: Duration::from_millis(300),
+            order_payment: Some(DEFAULT_ORDER_PAYMENT),
             rate_limit: (1000, Duration::from_secs(60)),
             record: false,
             clock_offset_secs: 0,
@@ -141,6 +147,23 @@ impl SandboxConfig {
     /// How long a power job takes from queued to completed (default 300 ms).
     pub fn job_duration(mut self, duration: Duration) -> Self {
         self.job_duration = duration;
+        self
+    }
+
+    /// How long after it was placed, on the sandbox's clock, a pending order is paid: its invoice
+    /// becomes `paid` and the order `active` (and no longer cancellable). Default ten minutes;
+    /// `None` keeps orders pending until cancelled. The docs do not say when an order moves on, so
+    /// this stands in for the customer paying; move the clock
+    /// ([`Faults::set_clock_offset`]) to see it without waiting.
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// let never_paid = hostup_sandbox::Sandbox::builder().order_payment(None);
+    /// let paid_at_once = hostup_sandbox::Sandbox::builder().order_payment(Some(Duration::ZERO));
+    /// # let _ = (never_paid, paid_at_once);
+    /// ```
+    pub fn order_payment(mut self, after: Option<Duration>) -> Self {
+        self.order_payment = after;
         self
     }
 
@@ -222,6 +245,7 @@ impl SandboxConfig {
             faults: Faults::new(self.seed ^ 0xfa17),
             counters: Default::default(),
             job_duration: self.job_duration,
+            order_payment: self.order_payment,
             recorder: self.record.then(Default::default),
         });
         shared.faults.set_clock_offset(self.clock_offset_secs);

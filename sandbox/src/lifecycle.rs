@@ -163,6 +163,8 @@ pub(crate) struct Order {
     pub payg: bool,
     pub attempt_key: Option<String>,
     pub created: SystemTime,
+    /// When its invoice is paid and it becomes `active` (on the sandbox's clock); `None`: never.
+    pub paid_at: Option<SystemTime>,
 }
 
 /// An OS image a VPS can be rebuilt with: id, display name, family, version, licensing.
@@ -299,8 +301,9 @@ pub(crate) fn seed(fleet: &[Vps]) -> Lifecycle {
     }
 }
 
-/// Applies what has come due: provisioned VPSes run, rebuilds finish, cancellations take effect
-/// (the VPS leaves the fleet; its backups are retained like a terminated VPS's).
+/// Applies what has come due: provisioned VPSes run, pending orders are paid (`active`, invoice
+/// `paid`), rebuilds finish, cancellations take effect (the VPS leaves the fleet; its backups
+/// are retained like a terminated VPS's).
 pub(crate) fn settle(state: &mut State, wall: SystemTime) {
     let ready: Vec<String> = state
         .lifecycle
@@ -323,6 +326,11 @@ pub(crate) fn settle(state: &mut State, wall: SystemTime) {
         .filter(|(_, r)| r.done_at <= wall)
         .map(|(id, r)| (id.clone(), r.clone()))
         .collect();
+    for order in state.lifecycle.orders.iter_mut() {
+        if order.status == "pending" && order.paid_at.is_some_and(|at| at <= wall) {
+            (order.status, order.invoice_status) = ("active", "paid");
+        }
+    }
     for (job_id, rebuild) in done {
         let Some(vps) = state.vps_mut(&rebuild.vps_id) else { continue };
         if vps.job.as_deref() == Some(job_id.as_str()) {

@@ -41,6 +41,8 @@ pub(crate) struct Shared {
     pub faults: Faults,
     pub counters: Counters,
     pub job_duration: Duration,
+    /// How long after it was placed a pending order is paid; `None`: never.
+    pub order_payment: Option<Duration>,
     pub recorder: Option<Recorder>,
 }
 

@@ -18,6 +18,8 @@ mod lifecycle;
 mod lifecycle_flows;
 #[path = "sandbox/operations.rs"]
 mod operations;
+#[path = "sandbox/payg_orders.rs"]
+mod payg_orders;
 #[path = "sandbox/recovery.rs"]
 mod recovery;
 #[path = "sandbox/spec_driven.rs"]

@@ -2,7 +2,8 @@
 //! (so no test ever reads or writes the real one), no inherited HostUp variables, optional
 //! stdin, checked on its stdout, stderr and exit code.
 
-use std::io::Write;
+use std::io::{Read, Write};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -110,5 +111,31 @@ impl Invocation {
         })
         .await
         .unwrap()
+    }
+}
+
+/// Reads one request's head and body from a scripted server's connection; returns its request
+/// line.
+pub fn read_request(stream: &mut TcpStream) -> String {
+    let mut data = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        let n = stream.read(&mut chunk).unwrap_or(0);
+        data.extend_from_slice(&chunk[..n]);
+        let text = String::from_utf8_lossy(&data).to_string();
+        if let Some(end) = text.find("\r\n\r\n") {
+            let length = text[..end]
+                .lines()
+                .find_map(|l| {
+                    l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().to_string())
+                })
+                .and_then(|v| v.parse::<usize>().ok())
+                .unwrap_or(0);
+            if data.len() >= end + 4 + length || n == 0 {
+                return text.lines().next().unwrap_or("").to_string();
+            }
+        } else if n == 0 {
+            return String::new();
+        }
     }
 }

@@ -15,3 +15,4 @@ mod output;
 mod reboot_wait;
 mod recovery;
 mod sandbox_serve;
+mod unconfirmed;

@@ -2,38 +2,15 @@
 //! (no operation in the 202): the command reports done only after it saw the reboot, and says so
 //! when it never did.
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::Write;
+use std::net::TcpListener;
 use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-const VPS_ID: &str = "vps_01hxa3b4c5d6e7f8g9h0j1k2m3";
+use crate::common::read_request;
 
-/// Reads one request's head and body; returns its request line.
-fn read_request(stream: &mut TcpStream) -> String {
-    let mut data = Vec::new();
-    let mut chunk = [0u8; 4096];
-    loop {
-        let n = stream.read(&mut chunk).unwrap_or(0);
-        data.extend_from_slice(&chunk[..n]);
-        let text = String::from_utf8_lossy(&data).to_string();
-        if let Some(end) = text.find("\r\n\r\n") {
-            let length = text[..end]
-                .lines()
-                .find_map(|l| {
-                    l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().to_string())
-                })
-                .and_then(|v| v.parse::<usize>().ok())
-                .unwrap_or(0);
-            if data.len() >= end + 4 + length || n == 0 {
-                return text.lines().next().unwrap_or("").to_string();
-            }
-        } else if n == 0 {
-            return String::new();
-        }
-    }
-}
+const VPS_ID: &str = "vps_01hxa3b4c5d6e7f8g9h0j1k2m3";
 
 /// A server for one VPS whose status polls answer `states` in order (the last repeats).
 fn serve(states: &'static [&'static str]) -> String {

@@ -13,6 +13,7 @@ use super::recovery_jobs::{accepted, begin};
 use super::{Handler, Reply, ensure, find, ok, reply};
 use crate::api::Call;
 use crate::gates::{self, gate_object};
+use crate::lifecycle::Quota;
 use crate::model::State;
 use crate::problem::Fail;
 use crate::recovery::{Backup, BackupSchedule, Disk, Settings, Work};
@@ -247,6 +248,8 @@ fn restore_to_payg(shared: &Shared, call: &Call<'_>) -> Reply {
     vm.cpu = request.cpu_cores.map_or(vm.cpu, |c| c.get() as u32);
     vm.memory_gb = request.memory_gb.map_or(vm.memory_gb, |m| m.get() as u32);
     vm.storage_gb = request.storage_gb.map_or(vm.storage_gb, |s| s.get() as u32);
+    // A new, billed PAYG VM like a deployment: the account's access and PAYG quota decide.
+    super::payg::admit(&state, &Quota::of(&vm))?;
     state.fleet.push(vm);
     let work = Work::RestoreBackup { source: id.to_string(), backup: backup_id, boot: true };
     let job = begin(shared, &mut state, &new_id, work, SLOWER);

@@ -1,6 +1,11 @@
 //! The public VPS catalogue (the sandbox's price list, in SEK and EUR for every cycle) and orders.
 //! An order with an `attemptKey` already used within the hour (on the sandbox's clock) answers
-//! the earlier order instead of a second one, with 200 instead of 201.
+//! the earlier order instead of a second one, with 200 instead of 201. The docs do not say when an
+//! order moves on; here a pending order is paid a fixed time after it was placed (default ten
+//! minutes of the sandbox's clock, [`SandboxConfig::order_payment`]), and is then `active`, its
+//! invoice `paid`, and no longer cancellable.
+//!
+//! [`SandboxConfig::order_payment`]: crate::SandboxConfig::order_payment
 
 use std::time::Duration;
 
@@ -87,7 +92,11 @@ fn list(shared: &Shared, call: &Call<'_>) -> Reply {
     listing(orders, call)
 }
 
-/// Places an order for fixed-cycle plans (slugs of the catalogue), pending until paid.
+/// Places an order for fixed-cycle plans (slugs of the catalogue), `pending` with an unpaid
+/// invoice until the sandbox's stand-in customer pays it ([`SandboxConfig::order_payment`]), then
+/// `active` with the invoice `paid`.
+///
+/// [`SandboxConfig::order_payment`]: crate::SandboxConfig::order_payment
 fn create(shared: &Shared, call: &Call<'_>) -> Reply {
     let request: OrderRequest = call.body()?;
     let wall = shared.faults.now();
@@ -127,6 +136,7 @@ fn create(shared: &Shared, call: &Call<'_>) -> Reply {
         payg: false,
         attempt_key: key,
         created: wall,
+        paid_at: shared.order_payment.map(|after| wall + after),
     };
     let answer = order_json(&order);
     state.lifecycle.orders.push(order);

@@ -103,13 +103,30 @@ fn blocked(blockers: &[&str]) -> Fail {
         .with("blockerReasons", json!(blockers))
 }
 
+/// The account may use Cloud VMs: 403 with its blockers otherwise.
+fn ensure_access(state: &State) -> Result<(), Fail> {
+    let access = access_blockers(&state.lifecycle.account);
+    if access.is_empty() { Ok(()) } else { Err(blocked(&access)) }
+}
+
+/// A new PAYG VM of this size fits what remains of the account's quota: 403 naming each limit
+/// it would pass otherwise.
+fn ensure_quota(state: &State, needed: &Quota) -> Result<(), Fail> {
+    let over = Quota::exceeded(needed, &state.payg_remaining());
+    if over.is_empty() { Ok(()) } else { Err(blocked(&over)) }
+}
+
+/// What every new PAYG VM passes, deployed or restored from a backup: the account's access, then
+/// the quota.
+pub(super) fn admit(state: &State, needed: &Quota) -> Result<(), Fail> {
+    ensure_access(state)?;
+    ensure_quota(state, needed)
+}
+
 fn create(shared: &Shared, call: &Call<'_>) -> Reply {
     let request: PaygDeploymentRequest = call.body()?;
     let mut state = shared.lock();
-    let access = access_blockers(&state.lifecycle.account);
-    if !access.is_empty() {
-        return Err(blocked(&access));
-    }
+    ensure_access(&state)?;
     let region = request.region.to_string();
     if !REGIONS.iter().any(|(id, _, available)| *id == region && *available) {
         let offered: Vec<&str> = REGIONS.iter().filter(|r| r.2).map(|r| r.0).collect();
@@ -123,10 +140,7 @@ fn create(shared: &Shared, call: &Call<'_>) -> Reply {
     let as_u32 = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
     let size = (as_u32(size.0), as_u32(size.1), u32::try_from(size.2).unwrap_or(u32::MAX));
     let needed = Quota::new(size.0.into(), size.1.into(), size.2.into());
-    let over = Quota::exceeded(&needed, &state.payg_remaining());
-    if !over.is_empty() {
-        return Err(blocked(&over));
-    }
+    ensure_quota(&state, &needed)?;
     let wall = shared.faults.now();
     let id = shared.ids.public("vps_");
     let n = state.fleet.len() as u32;
@@ -141,6 +155,7 @@ fn create(shared: &Shared, call: &Call<'_>) -> Reply {
         payg: true,
         attempt_key: None,
         created: wall,
+        paid_at: Some(wall),
     };
     let answer = json!({"status": "provisioning", "vpsId": id, "orderId": order.id});
     state.fleet.push(vps);

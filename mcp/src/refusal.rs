@@ -138,7 +138,7 @@ impl From<Error> for Refusal {
                     Some(name) => format!("list_vps with name {name:?}"),
                     None => "the matching list tool".to_string(),
                 };
-                let mut refusal = Refusal::new(
+                Refusal::new(
                     "unconfirmed",
                     "unconfirmed",
                     reason,
@@ -147,10 +147,8 @@ impl From<Error> for Refusal {
                          again. Look for it ({look}) before previewing it again."
                     ),
                 )
-                .with_details(json!({ "lookFor": unconfirmed.look_for }));
-                // It may exist: the commit must not give its cost back to the ceiling.
-                refusal.may_have_reached_server = true;
-                return refusal;
+                // `may_have_reached_server` is true for it, so the ceiling keeps its cost.
+                .with_details(json!({ "lookFor": unconfirmed.look_for }))
             }
             Error::RateLimited(wait) => Refusal::new(
                 "rate_limited",

@@ -191,6 +191,8 @@ impl Error {
             Error::Transport(t) | Error::Timeout(t) => t.may_have_reached_server(),
             Error::Api(_) | Error::Legacy(_) | Error::Decode(_) => true,
             Error::OperationFailed { .. } | Error::WaitTimeout { .. } | Error::Pagination(_) => true,
+            // A create whose answer never arrived: the server may hold it.
+            Error::Unconfirmed(_) => true,
             _ => false,
         }
     }

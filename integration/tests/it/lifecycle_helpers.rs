@@ -86,6 +86,7 @@ async fn a_create_without_an_answer_may_have_been_created_and_is_not_resent() {
         .unwrap_err();
     let Error::Unconfirmed(unconfirmed) = &err else { panic!("{err:?}") };
     assert_eq!(unconfirmed.look_for.as_deref(), Some("web-01"));
+    assert!(err.may_have_reached_server() && !err.is_safe_to_resend(), "{err:?}");
     let text = err.to_string();
     assert!(text.contains("may have been created") && text.contains("\"web-01\""), "{text}");
     assert_eq!(server.seen().iter().filter(|s| s.method == "POST").count(), 1, "never resent");

@@ -57,7 +57,15 @@ fn code(keyword: &str) -> &'static str {
 /// string, so the schema reports it.
 fn typed(raw: &str, kind: &str) -> Value {
     let parsed = match kind {
-        "integer" => raw.parse::<i64>().ok().map(Value::from),
+        // Beyond 64 bits an integer is still one (the spec sets no bound): keep it as a number.
+        "integer" => raw.parse::<i64>().ok().map(Value::from).or_else(|| {
+            let digits = raw.strip_prefix('-').unwrap_or(raw);
+            let whole = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
+            whole
+                .then(|| raw.parse::<f64>().ok().and_then(serde_json::Number::from_f64))
+                .flatten()
+                .map(Value::Number)
+        }),
         "number" => raw.parse::<f64>().ok().and_then(|n| serde_json::Number::from_f64(n).map(Value::Number)),
         "boolean" => raw.parse::<bool>().ok().map(Value::Bool),
         _ => None,

@@ -120,7 +120,12 @@ fn add(shared: &Shared, call: &Call<'_>) -> Reply {
 
 /// The editable rule at `{pos}`.
 fn at(firewall: &Firewall, pos: &str) -> Result<usize, Fail> {
-    let index: usize = pos.parse().map_err(|_| Fail::invalid("/pos", "invalid_type", "Not a position."))?;
+    let digits = !pos.is_empty() && pos.bytes().all(|b| b.is_ascii_digit());
+    if !digits {
+        return Err(Fail::invalid("/pos", "invalid_type", "Not a position."));
+    }
+    // A position too large for any table holds no rule.
+    let index = pos.parse::<usize>().unwrap_or(usize::MAX);
     match firewall.rules.get(index) {
         None => Err(Fail::not_found(format!("No firewall rule at position {index}."))),
         Some(rule) if rule.direction != "in" => Err(Fail::conflict(

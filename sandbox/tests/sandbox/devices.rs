@@ -45,3 +45,18 @@ pub async fn exercise(client: &Client) {
     let own = media.available.iter().find(|i| i.name.as_deref() == Some("rescue.iso")).unwrap();
     client.delete_vps_iso().id(id).volid(own.id.clone()).send().await.unwrap();
 }
+
+/// A position beyond 64 bits is a schema-valid integer (the spec sets no maximum): no rule there,
+/// so 404, not a validation error (schemathesis found the 400).
+#[tokio::test]
+async fn a_huge_firewall_position_is_not_found_not_invalid() {
+    let sandbox = hostup_sandbox::Sandbox::start().await;
+    let url = format!("{}/api/v2/vps/{}/firewall/81749789378752970752", sandbox.url(), fleet::MONTHLY_SEK);
+    let response = crate::support::http().delete(&url).bearer_auth(sandbox.api_key()).send().await.unwrap();
+    assert_eq!(response.status().as_u16(), 404);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["code"], "not_found", "{body}");
+    let url = format!("{}/api/v2/vps/{}/firewall/1.5", sandbox.url(), fleet::MONTHLY_SEK);
+    let response = crate::support::http().delete(&url).bearer_auth(sandbox.api_key()).send().await.unwrap();
+    assert_eq!(response.status().as_u16(), 400, "a fraction is no position");
+}

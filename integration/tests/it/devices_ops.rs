@@ -40,57 +40,61 @@ fn operations() -> Vec<(&'static str, &'static str, String, u16)> {
     ]
 }
 
-fn body<T: serde::de::DeserializeOwned>(id: &str) -> T {
-    serde_json::from_value(fixture_json(&format!("{id}.request"))).unwrap()
-}
-
 /// Calls one operation with its documented request; the typed answer as JSON.
 async fn call(client: &Client, id: &str) -> Result<Value> {
-    fn json<T: serde::Serialize>(v: hostup::ResponseValue<T>) -> Value {
-        serde_json::to_value(v.into_inner()).unwrap()
-    }
     Ok(match id {
-        "listVpsFirewallRules" => json(client.list_vps_firewall_rules().id(V).send().await?),
-        "addVpsFirewallRule" => {
-            json(client.add_vps_firewall_rule().id(V).body(body::<FirewallRuleRequest>(id)).send().await?)
-        }
-        "replaceVpsFirewallRule" => json(
+        "listVpsFirewallRules" => answer_json(client.list_vps_firewall_rules().id(V).send().await?),
+        "addVpsFirewallRule" => answer_json(
+            client
+                .add_vps_firewall_rule()
+                .id(V)
+                .body(request_fixture::<FirewallRuleRequest>(id))
+                .send()
+                .await?,
+        ),
+        "replaceVpsFirewallRule" => answer_json(
             client
                 .replace_vps_firewall_rule()
                 .id(V)
                 .pos(3u64)
-                .body(body::<FirewallRuleRequest>(id))
+                .body(request_fixture::<FirewallRuleRequest>(id))
                 .send()
                 .await?,
         ),
-        "deleteVpsFirewallRule" => json(client.delete_vps_firewall_rule().id(V).pos(3u64).send().await?),
-        "getVpsFirewallOptions" => json(client.get_vps_firewall_options().id(V).send().await?),
-        "updateVpsFirewallOptions" => json(
+        "deleteVpsFirewallRule" => {
+            answer_json(client.delete_vps_firewall_rule().id(V).pos(3u64).send().await?)
+        }
+        "getVpsFirewallOptions" => answer_json(client.get_vps_firewall_options().id(V).send().await?),
+        "updateVpsFirewallOptions" => answer_json(
             client
                 .update_vps_firewall_options()
                 .id(V)
-                .body(body::<FirewallOptionsRequest>(id))
+                .body(request_fixture::<FirewallOptionsRequest>(id))
                 .send()
                 .await?,
         ),
-        "listVpsDisks" => json(client.list_vps_disks().id(V).send().await?),
-        "deleteVpsDisk" => json(client.delete_vps_disk().id(V).disk_name(DISK).send().await?),
-        "getVpsStorage" => json(client.get_vps_storage().id(V).send().await?),
-        "getVpsStorageQuota" => json(client.get_vps_storage_quota().id(V).send().await?),
-        "addVpsDisk" => json(client.add_vps_disk().id(V).body(body::<DiskAddRequest>(id)).send().await?),
-        "resizeVpsDisk" => {
-            json(client.resize_vps_disk().id(V).body(body::<DiskResizeRequest>(id)).send().await?)
+        "listVpsDisks" => answer_json(client.list_vps_disks().id(V).send().await?),
+        "deleteVpsDisk" => answer_json(client.delete_vps_disk().id(V).disk_name(DISK).send().await?),
+        "getVpsStorage" => answer_json(client.get_vps_storage().id(V).send().await?),
+        "getVpsStorageQuota" => answer_json(client.get_vps_storage_quota().id(V).send().await?),
+        "addVpsDisk" => {
+            answer_json(client.add_vps_disk().id(V).body(request_fixture::<DiskAddRequest>(id)).send().await?)
         }
-        "listVpsIsoMedia" => json(client.list_vps_iso_media().id(V).send().await?),
-        "mountVpsIso" => json(client.mount_vps_iso().id(V).body(body::<IsoMountRequest>(id)).send().await?),
-        "unmountVpsIso" => {
-            json(client.unmount_vps_iso().id(V).body(body::<IsoUnmountRequest>(id)).send().await?)
-        }
-        "attachVpsEmptyDrive" => json(client.attach_vps_empty_drive().id(V).send().await?),
-        "fetchVpsIsoFromUrl" => {
-            json(client.fetch_vps_iso_from_url().id(V).body(body::<IsoFetchRequest>(id)).send().await?)
-        }
-        "deleteVpsIso" => json(client.delete_vps_iso().id(V).volid(ISO).send().await?),
+        "resizeVpsDisk" => answer_json(
+            client.resize_vps_disk().id(V).body(request_fixture::<DiskResizeRequest>(id)).send().await?,
+        ),
+        "listVpsIsoMedia" => answer_json(client.list_vps_iso_media().id(V).send().await?),
+        "mountVpsIso" => answer_json(
+            client.mount_vps_iso().id(V).body(request_fixture::<IsoMountRequest>(id)).send().await?,
+        ),
+        "unmountVpsIso" => answer_json(
+            client.unmount_vps_iso().id(V).body(request_fixture::<IsoUnmountRequest>(id)).send().await?,
+        ),
+        "attachVpsEmptyDrive" => answer_json(client.attach_vps_empty_drive().id(V).send().await?),
+        "fetchVpsIsoFromUrl" => answer_json(
+            client.fetch_vps_iso_from_url().id(V).body(request_fixture::<IsoFetchRequest>(id)).send().await?,
+        ),
+        "deleteVpsIso" => answer_json(client.delete_vps_iso().id(V).volid(ISO).send().await?),
         other => panic!("no call for {other}"),
     })
 }

@@ -40,61 +40,64 @@ fn operations() -> Vec<(&'static str, &'static str, String, u16)> {
     ]
 }
 
-fn body<T: serde::de::DeserializeOwned>(id: &str) -> T {
-    serde_json::from_value(fixture_json(&format!("{id}.request"))).unwrap()
-}
-
 /// Calls one operation with its documented request and returns the typed answer as JSON.
 async fn call(client: &Client, id: &str) -> Result<Value> {
-    fn json<T: serde::Serialize>(v: hostup::ResponseValue<T>) -> Value {
-        serde_json::to_value(v.into_inner()).unwrap()
-    }
     Ok(match id {
-        "getPaygDeploymentOptions" => json(client.get_payg_deployment_options().send().await?),
-        "createPaygDeployment" => json(
+        "getPaygDeploymentOptions" => answer_json(client.get_payg_deployment_options().send().await?),
+        "createPaygDeployment" => answer_json(
             client
                 .create_payg_deployment()
-                .body(body::<hostup::types::PaygDeploymentRequest>(id))
+                .body(request_fixture::<hostup::types::PaygDeploymentRequest>(id))
                 .send()
                 .await?,
         ),
-        "getPaygLimits" => json(client.get_payg_limits().send().await?),
-        "requestPaygLimitIncrease" => json(
+        "getPaygLimits" => answer_json(client.get_payg_limits().send().await?),
+        "requestPaygLimitIncrease" => answer_json(
             client
                 .request_payg_limit_increase()
-                .body(body::<hostup::types::PaygLimitRequest>(id))
+                .body(request_fixture::<hostup::types::PaygLimitRequest>(id))
                 .send()
                 .await?,
         ),
         "getCloudConversionEligibility" => {
-            json(client.get_cloud_conversion_eligibility().id(VPS_ID).send().await?)
+            answer_json(client.get_cloud_conversion_eligibility().id(VPS_ID).send().await?)
         }
-        "convertVpsToCloud" => json(client.convert_vps_to_cloud().id(VPS_ID).send().await?),
-        "cancelVps" => json(
-            client.cancel_vps().id(VPS_ID).body(body::<hostup::types::VpsCancelRequest>(id)).send().await?,
-        ),
-        "getVpsCancellation" => json(client.get_vps_cancellation().id(VPS_ID).send().await?),
-        "revokeVpsCancellation" => json(client.revoke_vps_cancellation().id(VPS_ID).send().await?),
-        "listCancellations" => json(client.list_cancellations().send().await?),
-        "listVpsProducts" => json(client.list_vps_products().send().await?),
-        "listOrders" => json(client.list_orders().send().await?),
-        "createOrder" => {
-            json(client.create_order().body(body::<hostup::types::OrderRequest>(id)).send().await?)
-        }
-        "getOrder" => json(client.get_order().id(ORDER_ID).send().await?),
-        "cancelOrder" => json(client.cancel_order().id(ORDER_ID).send().await?),
-        "getVpsMaintenance" => json(client.get_vps_maintenance().id(VPS_ID).send().await?),
-        "extendVpsMaintenance" => json(
+        "convertVpsToCloud" => answer_json(client.convert_vps_to_cloud().id(VPS_ID).send().await?),
+        "cancelVps" => answer_json(
             client
-                .extend_vps_maintenance()
+                .cancel_vps()
                 .id(VPS_ID)
-                .body(body::<hostup::types::MaintenanceExtendRequest>(id))
+                .body(request_fixture::<hostup::types::VpsCancelRequest>(id))
                 .send()
                 .await?,
         ),
-        "listVpsTemplates" => json(client.list_vps_templates().id(VPS_ID).send().await?),
-        "rebuildVps" => json(
-            client.rebuild_vps().id(VPS_ID).body(body::<hostup::types::RebuildRequest>(id)).send().await?,
+        "getVpsCancellation" => answer_json(client.get_vps_cancellation().id(VPS_ID).send().await?),
+        "revokeVpsCancellation" => answer_json(client.revoke_vps_cancellation().id(VPS_ID).send().await?),
+        "listCancellations" => answer_json(client.list_cancellations().send().await?),
+        "listVpsProducts" => answer_json(client.list_vps_products().send().await?),
+        "listOrders" => answer_json(client.list_orders().send().await?),
+        "createOrder" => answer_json(
+            client.create_order().body(request_fixture::<hostup::types::OrderRequest>(id)).send().await?,
+        ),
+        "getOrder" => answer_json(client.get_order().id(ORDER_ID).send().await?),
+        "cancelOrder" => answer_json(client.cancel_order().id(ORDER_ID).send().await?),
+        "getVpsMaintenance" => answer_json(client.get_vps_maintenance().id(VPS_ID).send().await?),
+        "extendVpsMaintenance" => answer_json(
+            client
+                .extend_vps_maintenance()
+                .id(VPS_ID)
+                .body(request_fixture::<hostup::types::MaintenanceExtendRequest>(id))
+                .send()
+                .await?,
+        ),
+        "listVpsTemplates" => answer_json(client.list_vps_templates().id(VPS_ID).send().await?),
+        "rebuildVps" => answer_json(
+            client
+                .rebuild_vps()
+                .id(VPS_ID)
+                .body(request_fixture::<hostup::types::RebuildRequest>(id))
+                .send()
+                .await?,
         ),
         other => panic!("no call for {other}"),
     })

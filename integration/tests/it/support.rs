@@ -30,6 +30,16 @@ pub fn fixture_json(name: &str) -> serde_json::Value {
     serde_json::from_str(&fixture(name)).unwrap()
 }
 
+/// The documented request body of operation `id` (its `ID.request` fixture), typed.
+pub fn request_fixture<T: serde::de::DeserializeOwned>(id: &str) -> T {
+    serde_json::from_value(fixture_json(&format!("{id}.request"))).unwrap()
+}
+
+/// A typed answer back as JSON, to compare with the fixture it was decoded from.
+pub fn answer_json<T: serde::Serialize>(answer: hostup::ResponseValue<T>) -> Value {
+    serde_json::to_value(answer.into_inner()).unwrap()
+}
+
 /// A client for `base` with fast retries.
 pub fn client(base: &str) -> Client {
     client_with(base, fast_retries())

@@ -9,7 +9,7 @@ use hostup::{CancelRequest, Client, Confirmation as Destroys, PaygDeploy, WaitOp
 
 use super::Session;
 use crate::args::lifecycle::{CancelWhen, CancellationAction, Create, MaintenanceAction, VpsLifecycle};
-use crate::confirm::{self, Confirmation, Risk};
+use crate::confirm::{Confirmation, Risk};
 use crate::failure::Failure;
 use crate::output::money;
 use crate::output::progress::{Mode, Waiting};
@@ -49,25 +49,6 @@ fn waiting(session: &Session, what: &str, seconds: u64) -> (Waiting, WaitOptions
 
 fn text(value: Option<impl ToString>) -> String {
     value.map(|v| v.to_string()).filter(|s| !s.is_empty()).unwrap_or_else(|| "-".into())
-}
-
-/// The irreversible confirmation: type the VPS's id, or its name when a terminal asks.
-async fn irreversible(
-    client: &Client,
-    session: &Session,
-    id: &str,
-    what: &str,
-    consequence: &str,
-) -> Result<(), Failure> {
-    let mut accepted = vec![id.to_string()];
-    if !session.yes
-        && confirm::interactive()
-        && let Ok(vps) = client.get_vps().id(id).send().await
-        && let Some(name) = vps.into_inner().name.filter(|n| !n.is_empty())
-    {
-        accepted.push(name);
-    }
-    Confirmation { what, consequence, risk: Risk::Irreversible(accepted) }.ask(session.yes)
 }
 
 fn created_fields(vps: &VpsDetails) -> Vec<(&'static str, String)> {
@@ -143,8 +124,14 @@ async fn rebuild(
     timeout: u64,
 ) -> Result<(), Failure> {
     let what = format!("rebuild {id} from {template}");
-    irreversible(client, session, id, &what, "its disk is wiped and reinstalled: every file on it is lost")
-        .await?;
+    super::irreversible(
+        client,
+        session,
+        id,
+        &what,
+        "its disk is wiped and reinstalled: every file on it is lost",
+    )
+    .await?;
     let (progress, options) = waiting(session, &format!("rebuild of {id}"), timeout);
     let status = client.rebuild(id, template, &Destroys::destroys(id), options).await;
     progress.finish();
@@ -192,7 +179,8 @@ async fn convert(client: &Client, session: &Session, id: &str, check_only: bool)
     }
     check.ensure_convertible()?;
     let consequence = "it is billed by the hour from now on and its prepaid period is not refunded";
-    irreversible(client, session, id, &format!("convert {id} to PAYG Cloud billing"), consequence).await?;
+    super::irreversible(client, session, id, &format!("convert {id} to PAYG Cloud billing"), consequence)
+        .await?;
     let result = client.convert_to_cloud(id).await?;
     let fields = [
         ("vps", id.to_string()),
@@ -223,7 +211,7 @@ async fn cancel(
     let body = request.to_body()?; // bounds first: nothing to confirm for a reason the API refuses
     if body.cancel_type == Some(CancelType::Immediate) {
         let what = format!("cancel {id} immediately");
-        irreversible(client, session, id, &what, "the VPS and everything on it are deleted").await?;
+        super::irreversible(client, session, id, &what, "the VPS and everything on it are deleted").await?;
     } else {
         let what = format!("cancel {id} at the end of its paid period");
         let consequence = "it is deleted then, unless the cancellation is revoked first";

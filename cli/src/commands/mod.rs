@@ -26,3 +26,24 @@ pub struct Session {
     /// `--yes`.
     pub yes: bool,
 }
+
+/// The irreversible confirmation: type the VPS's id, or its name when a terminal asks.
+pub(crate) async fn irreversible(
+    client: &hostup::Client,
+    session: &Session,
+    id: &str,
+    what: &str,
+    consequence: &str,
+) -> Result<(), crate::failure::Failure> {
+    use crate::confirm::{self, Confirmation, Risk};
+    let mut accepted = vec![id.to_string()];
+    // The name is only worth a request when someone will be asked to type it.
+    if !session.yes
+        && confirm::interactive()
+        && let Ok(vps) = client.get_vps().id(id).send().await
+        && let Some(name) = vps.into_inner().name.filter(|n| !n.is_empty())
+    {
+        accepted.push(name);
+    }
+    Confirmation { what, consequence, risk: Risk::Irreversible(accepted) }.ask(session.yes)
+}

@@ -8,7 +8,6 @@ use serde_json::Value;
 use super::Session;
 use crate::args::{Filters, Settings, Targets};
 use crate::bulk::{self, Selection};
-use crate::confirm::{self, Confirmation, Risk};
 use crate::failure::Failure;
 use crate::output::progress::Tally;
 use crate::output::{billing, money, redacted};
@@ -165,15 +164,6 @@ pub async fn commit(
     if let Some(reason) = quote.blocked_reason() {
         return Err(Failure::Blocked(format!("{id} cannot be committed: {reason}")));
     }
-    let mut accepted = vec![id.to_string()];
-    // The name is only worth a request when someone will be asked to type it.
-    if !session.yes
-        && confirm::interactive()
-        && let Ok(vps) = client.get_vps().id(id).send().await
-        && let Some(name) = vps.into_inner().name.filter(|n| !n.is_empty())
-    {
-        accepted.push(name);
-    }
     let settings_text: Vec<String> = quote.resources().iter().map(|(k, v)| format!("{k}={v}")).collect();
     let mut consequence = format!(
         "{} is billed now and {} per cycle, and cannot be taken back",
@@ -184,8 +174,7 @@ pub async fn commit(
         consequence.push_str("; an unpaid invoice that blocks it is cancelled");
     }
     let what = format!("commit {} on {id}", settings_text.join(" "));
-    Confirmation { what: &what, consequence: &consequence, risk: Risk::Irreversible(accepted) }
-        .ask(session.yes)?;
+    super::irreversible(client, session, id, &what, &consequence).await?;
     let options = CommitOptions::default().cancel_existing_invoice_on_conflict(cancel_invoice);
     let result = quote.commit(client, options).await?;
     let mut out = quote_fields(&quote);

@@ -122,13 +122,14 @@ impl ToolDef {
 /// Every tool of every area, before the session's settings choose which are exposed. One line
 /// per area.
 pub fn all_tools() -> Vec<ToolDef> {
-    let areas: [fn() -> Vec<ToolDef>; 15] = [
+    let areas: [fn() -> Vec<ToolDef>; 16] = [
         tools::vps::tools,
         tools::recovery::tools,
         tools::lifecycle::tools,
         tools::access::tools,
         tools::devices::tools,
         tools::changes::tools,
+        tools::billing_writes::tools,
         tools::power::tools,
         tools::recovery_writes::tools,
         tools::firewall::tools,

@@ -4,6 +4,7 @@
 pub mod access;
 pub mod access_writes;
 pub mod account_writes;
+pub mod billing_writes;
 pub mod changes;
 pub mod commit;
 pub mod devices;

@@ -33,7 +33,7 @@ pub const AREA_READS: [&str; 23] = [
     "list_iso_media",
 ];
 
-pub const AREA_WRITES: [&str; 31] = [
+pub const AREA_WRITES: [&str; 33] = [
     "preview_firewall_rule_add",
     "preview_firewall_rule_replace",
     "preview_firewall_rule_delete",
@@ -65,6 +65,8 @@ pub const AREA_WRITES: [&str; 31] = [
     "preview_iso_fetch",
     "preview_iso_delete",
     "preview_iso_attach_drive",
+    "preview_billing_cycle_change",
+    "preview_payg_resize",
 ];
 
 #[tokio::test]

@@ -4,6 +4,7 @@
 mod access_writes;
 mod account_writes;
 mod area_reads;
+mod billing_writes;
 mod common;
 mod device_writes;
 mod lifecycle_writes;

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use hostup::Secret;
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 use crate::failure::Failure;
 
@@ -91,8 +92,8 @@ impl Store {
 
 /// A short, stable fingerprint of a key: enough to tell keys apart, useless for recovering one.
 pub fn fingerprint(key: &Secret) -> String {
-    let digest = ring::digest::digest(&ring::digest::SHA256, key.expose().as_bytes());
-    let hex: String = digest.as_ref()[..6].iter().map(|b| format!("{b:02x}")).collect();
+    let digest = Sha256::digest(key.expose().as_bytes());
+    let hex: String = digest[..6].iter().map(|b| format!("{b:02x}")).collect();
     format!("sha256:{hex}")
 }
 

@@ -52,7 +52,7 @@ async fn billing_cycle(client: Client, args: Args) -> Result<Preview, Refusal> {
         .opt::<BillingCycleChoice>("billingCycle")?
         .ok_or_else(|| Refusal::arguments("`billingCycle` is required"))?;
     let vps = client.get_vps_details().id(&id).send().await?.into_inner();
-    let preview = client.change_billing_cycle(&vps, cycle.clone(), true).await?;
+    let preview = client.change_billing_cycle(&vps, cycle, true).await?;
     let months = cycle_months(&preview.target_billing_cycle).filter(|m| *m > 0);
     let monthly_after = months.map(|m| preview.target_amount / f64::from(m));
     let now = vps.monthly_cost();

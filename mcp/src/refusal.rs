@@ -138,17 +138,23 @@ impl From<Error> for Refusal {
                     Some(name) => format!("list_vps with name {name:?}"),
                     None => "the matching list tool".to_string(),
                 };
-                Refusal::new(
-                    "unconfirmed",
-                    "unconfirmed",
-                    reason,
-                    format!(
+                let recovery = match &unconfirmed.attempt_key {
+                    // An order's key makes placing it again answer the same order.
+                    Some(key) => format!(
+                        "The order may have been placed; its answer never arrived. Preview it again with \
+                         attemptKey {key:?} and commit: HostUp answers the same order within the hour \
+                         instead of a second one."
+                    ),
+                    None => format!(
                         "The request may have been applied; its answer never arrived and it was not sent \
                          again. Look for it ({look}) before previewing it again."
                     ),
-                )
-                // `may_have_reached_server` is true for it, so the ceiling keeps its cost.
-                .with_details(json!({ "lookFor": unconfirmed.look_for }))
+                };
+                Refusal::new("unconfirmed", "unconfirmed", reason, recovery)
+                    // `may_have_reached_server` is true for it, so the ceiling keeps its cost.
+                    .with_details(
+                        json!({ "lookFor": unconfirmed.look_for, "attemptKey": unconfirmed.attempt_key }),
+                    )
             }
             Error::RateLimited(wait) => Refusal::new(
                 "rate_limited",

@@ -122,7 +122,7 @@ impl ToolDef {
 /// Every tool of every area, before the session's settings choose which are exposed. One line
 /// per area.
 pub fn all_tools() -> Vec<ToolDef> {
-    let areas: [fn() -> Vec<ToolDef>; 12] = [
+    let areas: [fn() -> Vec<ToolDef>; 15] = [
         tools::vps::tools,
         tools::recovery::tools,
         tools::lifecycle::tools,
@@ -135,6 +135,9 @@ pub fn all_tools() -> Vec<ToolDef> {
         tools::disks::tools,
         tools::access_writes::tools,
         tools::lifecycle_writes::tools,
+        tools::account_writes::tools,
+        tools::network_writes::tools,
+        tools::iso_writes::tools,
     ];
     let mut all: Vec<ToolDef> = areas.iter().flat_map(|area| area()).collect();
     all.push(tools::commit::tool());

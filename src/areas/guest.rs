@@ -5,7 +5,8 @@
 use crate::error::ActionBlocked;
 use crate::gates::{HostnameGate, PasswordLoginGate};
 use crate::types::{
-    Hostname, HostnameChangeRequest, HostnameChangeResult, SshPasswordLoginRequest, SshPasswordLoginResult,
+    Hostname, HostnameChangeRequest, HostnameChangeResult, HostnameState, SshPasswordLoginRequest,
+    SshPasswordLoginResult,
 };
 use crate::{Client, Error, Result};
 
@@ -27,6 +28,39 @@ pub fn hostname(name: &str) -> Result<Hostname> {
         key: "hostname".into(),
         reason: format!("{name:?} is not a valid hostname: {e}"),
     })
+}
+
+impl HostnameState {
+    /// `Ok` when `name` keeps the server's own `validationRules` (its maximum length and its
+    /// pattern), which may be stricter than the spec's rule ([`hostname`] checks that one). A
+    /// pattern this client cannot compile is not held against the name: the server still checks.
+    ///
+    /// ```
+    /// # let json = include_str!("../../openapi/examples/getVpsHostname.200.json");
+    /// let mut state: hostup::types::HostnameState = serde_json::from_str(json).unwrap();
+    /// assert!(state.ensure_accepts("web-01.example.com").is_ok());
+    /// state.validation_rules.pattern = "^[a-z0-9.-]+$".into();
+    /// assert!(state.ensure_accepts("Web-01.example.com").unwrap_err().to_string().contains("hostname"));
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidOption`] (key `hostname`) naming the rule it breaks.
+    pub fn ensure_accepts(&self, name: &str) -> Result<()> {
+        let rules = &self.validation_rules;
+        let refuse = |rule: String| Err(Error::InvalidOption { key: "hostname".into(), reason: rule });
+        if i64::try_from(name.chars().count()).unwrap_or(i64::MAX) > rules.max_length_chars {
+            return refuse(format!(
+                "{name:?} is longer than the server's {} characters",
+                rules.max_length_chars
+            ));
+        }
+        if let Ok(pattern) = regress::Regex::new(&rules.pattern)
+            && pattern.find(name).is_none()
+        {
+            return refuse(format!("{name:?} breaks the server's rule: {}", rules.pattern_description));
+        }
+        Ok(())
+    }
 }
 
 fn not_available(reason: Option<String>) -> Error {
@@ -61,17 +95,7 @@ pub(crate) async fn set_hostname(client: &Client, vps_id: &str, name: &str) -> R
     let hostname = hostname(name)?;
     let state = client.get_vps_hostname().id(vps_id).send().await?.into_inner();
     HostnameGate::Change.check(&state.actions)?;
-    // The server's own rules, when they are stricter than the spec's.
-    let rules = &state.validation_rules;
-    let refuse = |rule: String| Err(Error::InvalidOption { key: "hostname".into(), reason: rule });
-    if i64::try_from(name.chars().count()).unwrap_or(i64::MAX) > rules.max_length_chars {
-        return refuse(format!("{name:?} is longer than the server's {} characters", rules.max_length_chars));
-    }
-    if let Ok(pattern) = regress::Regex::new(&rules.pattern)
-        && pattern.find(name).is_none()
-    {
-        return refuse(format!("{name:?} breaks the server's rule: {}", rules.pattern_description));
-    }
+    state.ensure_accepts(name)?;
     let body = HostnameChangeRequest { hostname };
     Ok(client.set_vps_hostname().id(vps_id).body(body).send().await?.into_inner())
 }

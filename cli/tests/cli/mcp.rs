@@ -15,6 +15,10 @@ const ANNUAL_SEK: &str = "vps_01jsbxfixedannualsek000003";
 async fn serve(flags: &[&str]) -> RunningService<RoleClient, ()> {
     let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_hostup"));
     command.args(["mcp", "--sandbox"]).args(flags).env_remove("HOSTUP_API_KEY").env_remove("HOSTUP_BASE_URL");
+    serve_command(command).await
+}
+
+async fn serve_command(command: tokio::process::Command) -> RunningService<RoleClient, ()> {
     let (transport, _) =
         TokioChildProcess::builder(command).stderr(Stdio::null()).spawn().expect("hostup mcp starts");
     ().serve(transport).await.expect("the server initializes")
@@ -95,4 +99,55 @@ fn an_unknown_tool_name_is_a_usage_error() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("list_vpss"));
     assert!(output.stdout.is_empty(), "stdout is the MCP channel");
+}
+
+#[tokio::test]
+async fn the_account_network_and_iso_writes_quote_and_commit_over_stdio() {
+    let client = serve(&[]).await;
+    let tools = client.list_all_tools().await.unwrap();
+    for name in ["preview_order_place", "preview_convert_to_cloud", "preview_ip_remove", "preview_iso_delete"]
+    {
+        assert!(tools.iter().any(|t| t.name == name), "{name} is listed");
+    }
+    let order = json!({"items": [{"productSlug": "vps-sm", "billingCycle": "monthly"}]});
+    let (failed, quote) = call(&client, "preview_order_place", order).await;
+    assert!(!failed && quote["quote"]["attemptKey"].is_string(), "{quote}");
+    let (failed, placed) = call(&client, "commit", quote["commitWith"].clone()).await;
+    assert!(!failed && placed["result"]["status"] == "pending", "{placed}");
+    let remove = json!({"id": MONTHLY_SEK, "ipAddress": "10.10.0.12", "ipType": "ipv4"});
+    let (failed, quote) = call(&client, "preview_ip_remove", remove).await;
+    assert!(!failed && quote["destructive"] == true, "{quote}");
+    let (failed, main) = call(
+        &client,
+        "preview_ip_remove",
+        json!({"id": MONTHLY_SEK, "ipAddress": "192.0.2.12", "ipType": "ipv4"}),
+    )
+    .await;
+    assert!(failed && main["error"]["code"] == "primary_ip", "{main}");
+    client.cancel().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_server_uses_the_clis_credentials_from_the_environment() {
+    let sandbox = hostup_sandbox::Sandbox::start().await;
+    let home = tempfile::tempdir().unwrap();
+    let spawn = |key: &str| {
+        let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_hostup"));
+        command
+            .arg("mcp")
+            .env("HOSTUP_API_KEY", key)
+            .env("HOSTUP_BASE_URL", sandbox.url())
+            .env("HOME", home.path())
+            .env("XDG_CONFIG_HOME", home.path().join("config"));
+        command
+    };
+    let client = serve_command(spawn(sandbox.api_key())).await;
+    let (failed, list) = call(&client, "list_vps", json!({})).await;
+    assert!(!failed && list["data"].as_array().unwrap().len() == 8, "{list}");
+    client.cancel().await.unwrap();
+    let client = serve_command(spawn("hu_not_the_sandboxs_key_000000000")).await;
+    let (failed, refused) = call(&client, "list_vps", json!({})).await;
+    assert!(failed && refused["error"]["details"]["status"] == 401, "{refused}");
+    assert!(!refused.to_string().contains("hu_not_the_sandboxs_key"), "the key is never shown: {refused}");
+    client.cancel().await.unwrap();
 }

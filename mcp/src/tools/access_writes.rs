@@ -1,4 +1,4 @@
-//! Access writes as quotes: the hostname, a PTR record, account SSH keys (add, delete), the keys
+//! Access writes as quotes: the hostname, a PTR record, account SSH keys (add, rename, delete), the keys
 //! installed on a VPS (reset) and SSH password login. Each preview validates locally the way the
 //! library does (the spec's hostname and domain rules, a public key parsed and fingerprinted) and
 //! reads the gate; the commit calls the library's helper, which checks again before sending.
@@ -6,7 +6,7 @@
 use futures::TryStreamExt;
 use hostup::gates::{HostnameGate, PasswordLoginGate, SshKeyGate};
 use hostup::prelude::*;
-use hostup::types::{ReverseDnsName, SshKeyName};
+use hostup::types::{ReverseDnsName, SshKey, SshKeyName};
 use hostup::{Action, Client, Confirmation, Destructive, Error, SshKeyLine};
 use serde_json::{Value, json};
 
@@ -25,7 +25,8 @@ pub fn tools() -> Vec<ToolDef> {
         ToolDef::preview(
             "preview_hostname_set",
             "Checks a new hostname (a fully qualified name: labels of letters, digits and hyphens, at \
-             most 253 characters), the canChange gate and the server's length rule (get_hostname) and \
+             most 253 characters), the canChange gate and the server's own rules (get_hostname `validationRules`: its \
+             pattern and maximum length) and \
              returns a quote with the current and new name and a token; `commit` sets it.",
             input("setVpsHostname"),
             hostname_set,
@@ -75,6 +76,15 @@ pub fn tools() -> Vec<ToolDef> {
             input("setVpsSshPasswordLogin"),
             password_login,
         ),
+        ToolDef::preview(
+            "preview_ssh_key_rename",
+            "Checks a new label `name` for the account key `id` (ssh_... from list_ssh_keys) and its \
+             canRename gate, and returns a quote with the name now and after, and a token; `commit` \
+             renames it. The key itself never changes.",
+            InputSchema::of("renameSshKey")
+                .describe("id", "The account key's id (ssh_...) from list_ssh_keys `data[].id`."),
+            ssh_key_rename,
+        ),
     ]
 }
 
@@ -84,11 +94,8 @@ async fn hostname_set(client: Client, args: Args) -> Result<Preview, Refusal> {
     hostup::hostname(&name)?;
     let state = client.get_vps_hostname().id(&id).send().await?.into_inner();
     HostnameGate::Change.check(&state.actions)?;
-    let max = state.validation_rules.max_length_chars;
-    if i64::try_from(name.chars().count()).unwrap_or(i64::MAX) > max {
-        let reason = format!("{name:?} is longer than the server's {max} characters");
-        return Err(Error::InvalidOption { key: "hostname".into(), reason }.into());
-    }
+    // The server's own length and pattern, as the commit's helper checks them.
+    state.ensure_accepts(&name)?;
     Ok(Preview {
         quote: json!({
             "vpsId": id, "now": state.hostname, "after": name,
@@ -160,21 +167,20 @@ async fn ssh_key_add(_client: Client, args: Args) -> Result<Preview, Refusal> {
     })
 }
 
-async fn ssh_key_delete(client: Client, args: Args) -> Result<Preview, Refusal> {
-    let key_id = args.string("id")?;
+/// The account key `key_id`, read through every page of the list.
+async fn find_key(client: &Client, key_id: &str) -> Result<SshKey, Refusal> {
     let mut keys = client.ssh_key_stream(hostup::limits::LIST_SSH_KEYS_LIMIT_MAX);
-    let mut found = None;
     while let Some(key) = keys.try_next().await? {
         if key.id == key_id {
-            found = Some(key);
-            break;
+            return Ok(key);
         }
     }
-    let Some(key) = found else {
-        return Err(
-            Error::InvalidRequest(format!("no SSH key {key_id} on this account; see list_ssh_keys")).into()
-        );
-    };
+    Err(Error::InvalidRequest(format!("no SSH key {key_id} on this account; see list_ssh_keys")).into())
+}
+
+async fn ssh_key_delete(client: Client, args: Args) -> Result<Preview, Refusal> {
+    let key_id = args.string("id")?;
+    let key = find_key(&client, &key_id).await?;
     if let Some(actions) = &key.actions {
         SshKeyGate::Delete.check(actions)?;
     }
@@ -192,6 +198,28 @@ async fn ssh_key_delete(client: Client, args: Args) -> Result<Preview, Refusal> 
                 client.delete_account_ssh_key(&key_id, Confirmation::destroys(&key_id)).await?;
                 Ok(json!({ "deleted": key_id }))
             })
+        }),
+    })
+}
+
+async fn ssh_key_rename(client: Client, args: Args) -> Result<Preview, Refusal> {
+    let key_id = args.string("id")?;
+    let name = args.string("name")?;
+    SshKeyName::try_from(name.as_str()).map_err(|e| Error::InvalidOption {
+        key: "name".into(),
+        reason: format!("key name {name:?} is {e}"),
+    })?;
+    let key = find_key(&client, &key_id).await?;
+    if let Some(actions) = &key.actions {
+        SshKeyGate::Rename.check(actions)?;
+    }
+    Ok(Preview {
+        quote: json!({ "id": key_id, "now": key.name, "after": name, "fingerprint": key.fingerprint }),
+        cost: None,
+        warnings: Vec::new(),
+        destructive: false,
+        commit: Box::new(move |client| {
+            Box::pin(async move { redacted(&client.rename_account_ssh_key(&key_id, &name).await?) })
         }),
     })
 }

@@ -27,7 +27,8 @@ pub fn tools() -> Vec<ToolDef> {
             "The account's PAYG quota (no VPS id): `current` use, `max` ceilings and `remaining` \
              headroom for cpuCores, memoryGb, storageGb and instanceCount, the hourly rates, and limit \
              requests still open. A deployment or a PAYG disk larger than `remaining` is refused \
-             (quota_exceeded, naming the key); only a person's limit request raises it.",
+             (quota_exceeded, naming the key); only a limit request (preview_payg_limit_request, reviewed \
+             by support) raises it.",
             InputSchema::of("getPaygLimits"),
             |client, _args| async move { redacted(&client.get_payg_limits().send().await?.into_inner()) },
         ),
@@ -44,7 +45,7 @@ pub fn tools() -> Vec<ToolDef> {
             "get_conversion_eligibility",
             "Whether a fixed-cycle VPS may convert to PAYG Cloud billing: `available`, the \
              `currentBillingModel`, `blockerReasons` (has_unpaid_invoice, the quota ones, ...) and the \
-             prepaid-time warning. Read only: this server does not convert.",
+             prepaid-time warning. Read it before preview_convert_to_cloud.",
             by_id("getCloudConversionEligibility"),
             |client, args| async move {
                 redacted(
@@ -77,7 +78,8 @@ pub fn tools() -> Vec<ToolDef> {
         ToolDef::read(
             "get_maintenance",
             "Maintenance queued for the VPS: `hasPendingMaintenance` and `pendingChanges` with their \
-             deadlines and how often each may still be postponed. Read only.",
+             deadlines (`deadline.id` is preview_maintenance_extend's `deadlineId`) and how often each may \
+             still be postponed.",
             by_id("getVpsMaintenance"),
             |client, args| async move {
                 redacted(&client.get_vps_maintenance().id(args.string("id")?).send().await?.into_inner())
@@ -105,8 +107,9 @@ pub fn tools() -> Vec<ToolDef> {
         ),
         ToolDef::read(
             "list_orders",
-            "The account's orders, one page at a time (`data[].id` is get_order's id); pass \
-             `nextCursor` back as `cursor`.",
+            "The account's orders, one page at a time (`data[].id` is get_order's and \
+             preview_order_cancel's id, `status` pending means unpaid); pass `nextCursor` back as \
+             `cursor`.",
             InputSchema::of("listOrders"),
             |client, args| async move {
                 let mut request = client.list_orders();

@@ -3,13 +3,16 @@
 
 pub mod access;
 pub mod access_writes;
+pub mod account_writes;
 pub mod changes;
 pub mod commit;
 pub mod devices;
 pub mod disks;
 pub mod firewall;
+pub mod iso_writes;
 pub mod lifecycle;
 pub mod lifecycle_writes;
+pub mod network_writes;
 pub mod power;
 pub mod recovery;
 pub mod recovery_writes;

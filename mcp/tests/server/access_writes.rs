@@ -102,3 +102,33 @@ async fn password_login_reads_the_guest_once_and_switches() {
     let reads = exchanges.iter().filter(|e| e.operation.as_deref() == Some("getVpsSshPasswordLogin")).count();
     assert_eq!(reads, 3, "one live read per preview and one by the commit's helper");
 }
+
+#[tokio::test]
+async fn a_hostname_is_checked_against_the_servers_own_pattern() {
+    // A server whose rule is stricter than the spec's: lower-case letters only.
+    let server = hostup_testing::MockServer::start_async().await;
+    let mut state: hostup::types::HostnameState =
+        serde_json::from_str(include_str!("../../../openapi/examples/getVpsHostname.200.json")).unwrap();
+    state.validation_rules.pattern = "^[a-z0-9.-]+$".into();
+    state.validation_rules.pattern_description = "lower-case letters, digits, dots and hyphens".into();
+    let vps = "vps_01hxa3b4c5d6e7f8g9h0j1k2m3";
+    hostup_testing::MockServerExt::get_vps_hostname(&server, |when, then| {
+        when.id(vps);
+        then.ok(&state);
+    });
+    let client = hostup_testing::client_for(&server);
+    let session = crate::common::start_with(Sandbox::start().await, client, Settings::default()).await;
+    let refused =
+        session.call("preview_hostname_set", json!({"id": vps, "hostname": "Web-01.example.com"})).await;
+    assert_eq!(refused.code(), "invalid_option", "{}", refused.json);
+    assert_eq!(refused.json["error"]["details"]["field"], "hostname");
+    assert!(
+        refused.json["error"]["reason"].as_str().unwrap().contains("lower-case letters"),
+        "{}",
+        refused.json
+    );
+    // The same name in lower case passes the rule (the spec's own allows both).
+    let quote =
+        session.call("preview_hostname_set", json!({"id": vps, "hostname": "web-02.example.com"})).await;
+    assert_eq!(quote.ok()["quote"]["after"], "web-02.example.com");
+}

@@ -33,7 +33,7 @@ pub const AREA_READS: [&str; 23] = [
     "list_iso_media",
 ];
 
-pub const AREA_WRITES: [&str; 19] = [
+pub const AREA_WRITES: [&str; 31] = [
     "preview_firewall_rule_add",
     "preview_firewall_rule_replace",
     "preview_firewall_rule_delete",
@@ -53,6 +53,18 @@ pub const AREA_WRITES: [&str; 19] = [
     "preview_rebuild",
     "preview_cancellation",
     "preview_cancellation_revoke",
+    "preview_convert_to_cloud",
+    "preview_maintenance_extend",
+    "preview_payg_limit_request",
+    "preview_order_place",
+    "preview_order_cancel",
+    "preview_ip_change",
+    "preview_ip_remove",
+    "preview_interface_delete",
+    "preview_ssh_key_rename",
+    "preview_iso_fetch",
+    "preview_iso_delete",
+    "preview_iso_attach_drive",
 ];
 
 #[tokio::test]
@@ -91,10 +103,32 @@ async fn the_area_tools_are_listed_with_schemas_from_the_spec() {
         props("preview_firewall_rule_delete")["id"]["description"].as_str().unwrap().contains("list_vps")
     );
     assert!(props("preview_ssh_key_delete")["id"]["description"].as_str().unwrap().contains("ssh_"));
+    let order = props("preview_order_place");
+    assert_eq!(order["items"]["minItems"], 1, "{order}");
+    assert!(
+        order["items"]["items"]["properties"]["billingCycle"]["enum"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("annually"))
+    );
+    assert!(order.get("clientData").is_none(), "{order}");
+    assert_eq!(props("preview_payg_limit_request")["reason"]["minLength"], 10);
+    assert!(props("preview_payg_limit_request").get("currentLimit").is_none(), "the tool reads it");
+    assert_eq!(props("preview_ip_remove")["ipType"]["enum"], json!(["ipv4", "ipv6"]));
+    assert!(required("preview_ip_remove").as_array().unwrap().contains(&json!("ipType")));
+    assert!(props("preview_ip_change").get("action").is_none(), "the tool sets it");
+    assert!(props("preview_iso_fetch")["url"]["pattern"].is_string());
     assert!(find("get_password_login").description.as_deref().unwrap().contains("never in a loop"));
-    for destructive in
-        ["preview_rebuild", "preview_disk_delete", "preview_cancellation", "preview_ssh_key_delete"]
-    {
+    for destructive in [
+        "preview_rebuild",
+        "preview_disk_delete",
+        "preview_cancellation",
+        "preview_ssh_key_delete",
+        "preview_ip_change",
+        "preview_ip_remove",
+        "preview_interface_delete",
+        "preview_iso_delete",
+    ] {
         assert!(
             find(destructive).description.as_deref().unwrap().starts_with("DESTRUCTIVE"),
             "{destructive}"

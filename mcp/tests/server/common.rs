@@ -60,8 +60,15 @@ pub async fn start(settings: Settings) -> Session {
 
 /// A session against a sandbox configured by the test.
 pub async fn start_on(sandbox: Sandbox, settings: Settings) -> Session {
+    let client = sandbox.client();
+    start_with(sandbox, client, settings).await
+}
+
+/// A session whose server calls HostUp through `client` (a scripted server's, for an answer the
+/// sandbox never gives); `sandbox` is kept only for the session's shape.
+pub async fn start_with(sandbox: Sandbox, client: hostup::Client, settings: Settings) -> Session {
     let log = Captured::default();
-    let server = HostupMcp::new(sandbox.client(), settings.log_to(Box::new(log.clone()))).unwrap();
+    let server = HostupMcp::new(client, settings.log_to(Box::new(log.clone()))).unwrap();
     let (server_io, client_io) = tokio::io::duplex(1 << 16);
     tokio::spawn(async move {
         if let Ok(running) = server.serve(server_io).await {

@@ -2,11 +2,14 @@
 //! transport stdio uses (an in-memory duplex here), against a sandbox started in this process.
 
 mod access_writes;
+mod account_writes;
 mod area_reads;
 mod common;
 mod device_writes;
 mod lifecycle_writes;
+mod network_writes;
 mod reads;
+mod recovery_writes;
 mod secrets;
 mod settings;
 mod writes;

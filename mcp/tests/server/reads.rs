@@ -6,7 +6,7 @@ use serde_json::json;
 
 use crate::common::start;
 
-const READS: [&str; 13] = [
+pub const READS: [&str; 13] = [
     "list_vps",
     "get_vps_details",
     "get_vps_status",

@@ -50,6 +50,11 @@ async fn no_area_tool_shows_a_secret() {
     session.two_step("preview_payg_deploy", deploy).await;
     session.two_step("preview_password_login", json!({"id": fleet::MONTHLY_SEK, "enabled": true})).await;
     session.two_step("preview_rebuild", json!({"id": fleet::ANNUAL_SEK, "templateId": "Debian 12"})).await;
+    session.two_step("preview_convert_to_cloud", json!({"id": fleet::MONTHLY_SEK})).await;
+    let order = json!({"items": [{"productSlug": "vps-sm", "billingCycle": "monthly"}]});
+    session.two_step("preview_order_place", order).await;
+    let change = json!({"id": fleet::MONTHLY_SEK, "ipAddress": "203.0.113.101"});
+    session.two_step("preview_ip_change", change).await;
     let shown = session.transcript() + &session.log();
     assert!(!passwords.is_empty());
     assert!(!shown.contains(session.sandbox.api_key()), "the API key leaked");

@@ -151,6 +151,10 @@ async fn snapshots_are_checked_before_the_token_and_taken_on_commit() {
         .await;
     let taken = session.call("commit", quote.ok()["commitWith"].clone()).await;
     assert_eq!(taken.ok()["result"]["job"], "snapshot", "{}", taken.json);
+    // get_job follows the job the commit started.
+    let job_id = taken.ok()["result"]["operation"]["jobId"].as_str().expect("a job to follow").to_string();
+    let job = session.call("get_job", json!({"jobId": job_id})).await;
+    assert!(job.ok()["job"].to_string().contains(&job_id), "{}", job.json);
     let full =
         session.call("preview_snapshot_create", json!({"id": fleet::PAYG_CLOUD, "name": "second"})).await;
     assert_eq!(full.json["error"]["kind"], "blocked", "one slot, in use: {}", full.json);
@@ -158,10 +162,8 @@ async fn snapshots_are_checked_before_the_token_and_taken_on_commit() {
         session.call("preview_snapshot_create", json!({"id": fleet::MONTHLY_SEK, "name": "x"})).await;
     assert!(closed.json["error"]["reason"].as_str().unwrap().contains("snapshotSlots"), "{}", closed.json);
     let backups = session.call("list_backups", json!({"id": fleet::ANNUAL_SEK})).await;
-    if let Some(backup) = backups.ok()["backups"][0]["id"].as_str() {
-        let quote = session
-            .call("preview_backup_restore", json!({"id": fleet::ANNUAL_SEK, "backupId": backup}))
-            .await;
-        assert!(quote.ok()["warnings"].to_string().contains("overwrites"), "{}", quote.json);
-    }
+    let backup = backups.ok()["backups"][0]["id"].as_str().expect("the sandbox's nightly backup");
+    let quote =
+        session.call("preview_backup_restore", json!({"id": fleet::ANNUAL_SEK, "backupId": backup})).await;
+    assert!(quote.ok()["warnings"].to_string().contains("overwrites"), "{}", quote.json);
 }

@@ -43,7 +43,7 @@ mod send;
 mod doctest_merging;
 
 pub use areas::access_ext::AccessExt;
-pub use areas::backups::{BackupCadence, BackupPlan, PaygRestore};
+pub use areas::backups::{BackupCadence, BackupPlan};
 pub use areas::billing::{BillingModel, FleetCost, MonthlyCost, OverdueInvoice, cycle_months};
 pub use areas::cancel::CancelRequest;
 pub use areas::catalogue::ProductCatalogue;
@@ -60,6 +60,7 @@ pub use areas::iso::IsoFetch;
 pub use areas::legacy::{LegacyUsagePoint, LegacyVm};
 pub use areas::lifecycle_ext::LifecycleExt;
 pub use areas::orders::OrderDraft;
+pub use areas::payg_restore::PaygRestore;
 pub use areas::power::{PowerAction, PowerOperation, WaitOptions, WaitProgress};
 pub use areas::quote::{CommitOptions, Quote};
 pub use areas::recovery::{Destructive, JobKind, RecoveryJob};

@@ -9,7 +9,7 @@ use std::time::{Duration, SystemTime};
 
 use super::catalog;
 use super::model::{Block, State, Vps};
-use hostup::types::{BillingCycle, PowerState, ServiceStatus};
+use hostup::types::{BillingCycle, InvoiceStatus, OrderStatus, PaygBlockerReason, PowerState, ServiceStatus};
 
 /// What the account may do with Cloud VMs; every field true by default. Switch one off with
 /// [`Sandbox::set_payg_account`](crate::Sandbox::set_payg_account) to see its blocker on PAYG
@@ -67,12 +67,12 @@ impl Quota {
     }
 
     /// The blocker of each key where `needed` is more than `remaining`.
-    pub fn exceeded(needed: &Quota, remaining: &Quota) -> Vec<&'static str> {
+    pub fn exceeded(needed: &Quota, remaining: &Quota) -> Vec<PaygBlockerReason> {
         [
-            (needed.cpu_cores > remaining.cpu_cores, "cpu_limit_exceeded"),
-            (needed.memory_gb > remaining.memory_gb, "memory_limit_exceeded"),
-            (needed.storage_gb > remaining.storage_gb, "storage_limit_exceeded"),
-            (needed.instance_count > remaining.instance_count, "instance_limit_exceeded"),
+            (needed.cpu_cores > remaining.cpu_cores, PaygBlockerReason::CpuLimitExceeded),
+            (needed.memory_gb > remaining.memory_gb, PaygBlockerReason::MemoryLimitExceeded),
+            (needed.storage_gb > remaining.storage_gb, PaygBlockerReason::StorageLimitExceeded),
+            (needed.instance_count > remaining.instance_count, PaygBlockerReason::InstanceLimitExceeded),
         ]
         .into_iter()
         .filter_map(|(over, code)| over.then_some(code))
@@ -155,9 +155,9 @@ impl Deadline {
 #[derive(Clone, Debug)]
 pub(crate) struct Order {
     pub id: String,
-    pub status: &'static str,
+    pub status: OrderStatus,
     pub invoice: Option<(String, u32)>,
-    pub invoice_status: &'static str,
+    pub invoice_status: InvoiceStatus,
     pub amount: f64,
     pub cycle: Option<String>,
     pub payg: bool,
@@ -327,8 +327,8 @@ pub(crate) fn settle(state: &mut State, wall: SystemTime) {
         .map(|(id, r)| (id.clone(), r.clone()))
         .collect();
     for order in state.lifecycle.orders.iter_mut() {
-        if order.status == "pending" && order.paid_at.is_some_and(|at| at <= wall) {
-            (order.status, order.invoice_status) = ("active", "paid");
+        if order.status == OrderStatus::Pending && order.paid_at.is_some_and(|at| at <= wall) {
+            (order.status, order.invoice_status) = (OrderStatus::Active, InvoiceStatus::Paid);
         }
     }
     for (job_id, rebuild) in done {

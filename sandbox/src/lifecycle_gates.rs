@@ -5,7 +5,7 @@
 use super::gates;
 use super::lifecycle::{PaygAccount, Quota};
 use super::model::{State, Vps};
-use hostup::types::{ActionGate, VpsActions};
+use hostup::types::{ActionGate, PaygBlockerReason as Blocker, VpsActions};
 
 fn allow() -> ActionGate {
     ActionGate { allowed: true, reason: None, code: None }
@@ -16,30 +16,39 @@ fn deny(reason: &str, code: &str) -> ActionGate {
 }
 
 /// Why each blocker blocks, as the account would be told.
-pub(crate) fn blocker_reason(code: &str) -> &'static str {
-    match code {
-        "not_verified" => "Account verification is required before using Cloud VMs.",
-        "no_cloud_access" => "Cloud VMs are not enabled for this account.",
-        "no_card_on_file" => "Add a payment card before using Cloud VMs.",
-        "has_unpaid_invoice" => "Pay the outstanding invoice before converting to Cloud VM.",
-        "cpu_limit_exceeded" => "The account's PAYG CPU limit would be exceeded; request a higher limit.",
-        "memory_limit_exceeded" => {
+pub(crate) fn blocker_reason(blocker: &Blocker) -> &'static str {
+    match blocker {
+        Blocker::NotVerified => "Account verification is required before using Cloud VMs.",
+        Blocker::NoCloudAccess => "Cloud VMs are not enabled for this account.",
+        Blocker::NoCardOnFile => "Add a payment card before using Cloud VMs.",
+        Blocker::HasUnpaidInvoice => "Pay the outstanding invoice before converting to Cloud VM.",
+        Blocker::CpuLimitExceeded => {
+            "The account's PAYG CPU limit would be exceeded; request a higher limit."
+        }
+        Blocker::MemoryLimitExceeded => {
             "The account's PAYG memory limit would be exceeded; request a higher limit."
         }
-        "storage_limit_exceeded" => {
+        Blocker::StorageLimitExceeded => {
             "The account's PAYG storage limit would be exceeded; request a higher limit."
         }
-        "instance_limit_exceeded" => "The account's PAYG instance limit is reached; request a higher limit.",
+        Blocker::InstanceLimitExceeded => {
+            "The account's PAYG instance limit is reached; request a higher limit."
+        }
         _ => "Cloud VMs are not available.",
     }
 }
 
+/// A closed gate whose code is this blocker.
+fn deny_for(blocker: &Blocker) -> ActionGate {
+    deny(blocker_reason(blocker), blocker.as_str())
+}
+
 /// The account's own blockers, in the order the docs list them.
-pub(crate) fn access_blockers(account: &PaygAccount) -> Vec<&'static str> {
+pub(crate) fn access_blockers(account: &PaygAccount) -> Vec<Blocker> {
     [
-        (!account.verified, "not_verified"),
-        (!account.cloud_access, "no_cloud_access"),
-        (!account.card_on_file, "no_card_on_file"),
+        (!account.verified, Blocker::NotVerified),
+        (!account.cloud_access, Blocker::NoCloudAccess),
+        (!account.card_on_file, Blocker::NoCardOnFile),
     ]
     .into_iter()
     .filter_map(|(blocked, code)| blocked.then_some(code))
@@ -50,20 +59,20 @@ pub(crate) fn access_blockers(account: &PaygAccount) -> Vec<&'static str> {
 pub(crate) fn can_deploy(state: &State) -> ActionGate {
     let blockers = access_blockers(&state.lifecycle.account);
     if let Some(first) = blockers.first() {
-        return deny(blocker_reason(first), first);
+        return deny_for(first);
     }
     if state.payg_remaining().instance_count < 1 {
-        return deny(blocker_reason("instance_limit_exceeded"), "instance_limit_exceeded");
+        return deny_for(&Blocker::InstanceLimitExceeded);
     }
     allow()
 }
 
 /// What blocks converting this fixed-cycle VPS: the account, an unpaid invoice, and the PAYG
 /// quota it would take.
-pub(crate) fn conversion_blockers(state: &State, vps: &Vps) -> Vec<&'static str> {
+pub(crate) fn conversion_blockers(state: &State, vps: &Vps) -> Vec<Blocker> {
     let mut blockers = access_blockers(&state.lifecycle.account);
     if vps.invoices.iter().any(|i| i.is_open()) {
-        blockers.push("has_unpaid_invoice");
+        blockers.push(Blocker::HasUnpaidInvoice);
     }
     blockers.extend(Quota::exceeded(&Quota::of(vps), &state.payg_remaining()));
     blockers
@@ -78,7 +87,7 @@ pub(crate) fn can_convert(state: &State, vps: &Vps) -> ActionGate {
         return blocked;
     }
     match conversion_blockers(state, vps).first() {
-        Some(first) => deny(blocker_reason(first), first),
+        Some(first) => deny_for(first),
         None => allow(),
     }
 }

@@ -22,6 +22,8 @@ mod operations;
 mod payg_orders;
 #[path = "sandbox/recovery.rs"]
 mod recovery;
+#[path = "sandbox/recovery_gates.rs"]
+mod recovery_gates;
 #[path = "sandbox/spec_driven.rs"]
 mod spec_driven;
 #[path = "sandbox/support.rs"]

@@ -1,6 +1,6 @@
-//! Offsite backups: create, delete and the three restores (in place, from another VPS of the
-//! account, onto a new PAYG Cloud VM), each checking the list's gates first; backup schedules
-//! whose day field always matches their frequency; retention through the settings PATCH.
+//! Offsite backups: create, delete and the restores in place and from another VPS of the account
+//! (onto a new PAYG Cloud VM: `payg_restore`), each checking the list's gates first; backup
+//! schedules whose day field always matches their frequency; retention through the settings PATCH.
 
 use std::num::NonZeroU64;
 
@@ -8,8 +8,7 @@ use crate::areas::recovery::{JobKind, RecoveryJob};
 use crate::gates::{BackupGate, BackupScheduleGate};
 use crate::types::{
     BackupCreateRequest, BackupFrequency, BackupList, BackupScheduleRequest, BackupScheduleResult,
-    BackupSettingsRequest, BackupSettingsResult, CrossVpsRestoreRequest, PaygRestoreRequest,
-    PaygRestoreResult,
+    BackupSettingsRequest, BackupSettingsResult, CrossVpsRestoreRequest,
 };
 use crate::{Client, Destructive, Error, Result};
 
@@ -48,7 +47,7 @@ impl BackupList {
     }
 }
 
-async fn list(client: &Client, vps_id: &str) -> Result<BackupList> {
+pub(crate) async fn list(client: &Client, vps_id: &str) -> Result<BackupList> {
     Ok(client.list_vps_backups().id(vps_id).send().await?.into_inner())
 }
 
@@ -101,33 +100,6 @@ pub(crate) async fn restore_from(
     let body = CrossVpsRestoreRequest { source_vps_id: source_vps_id.into(), backup_id: backup_id.into() };
     let accepted = client.restore_vps_from_other_vps().id(target_vps_id).body(body).send().await?;
     Ok(RecoveryJob::new(target_vps_id, JobKind::BackupRestore, backup_id, accepted.into_inner().operation))
-}
-
-/// The answer to a restore onto a new Cloud VM: the server's body and the job to wait for, when
-/// it sent one.
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct PaygRestore {
-    /// The server's answer (the new VM's id in `vps_id` when sent; unknown fields in `extra`).
-    pub result: PaygRestoreResult,
-    /// The restore job, when the server returned an operation.
-    pub job: Option<RecoveryJob>,
-}
-
-pub(crate) async fn restore_to_payg(
-    client: &Client,
-    vps_id: &str,
-    backup_id: &str,
-    request: PaygRestoreRequest,
-) -> Result<PaygRestore> {
-    list(client, vps_id).await?.ensure_can_restore(backup_id)?;
-    let result =
-        client.restore_vps_backup_to_payg().id(vps_id).backup_id(backup_id).body(request).send().await?;
-    let result = result.into_inner();
-    let target = result.vps_id.clone().unwrap_or_else(|| backup_id.to_string());
-    let job =
-        result.operation.clone().map(|op| RecoveryJob::new(vps_id, JobKind::PaygRestore, &target, Some(op)));
-    Ok(PaygRestore { result, job })
 }
 
 pub(crate) async fn delete(

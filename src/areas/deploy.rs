@@ -122,23 +122,7 @@ impl PaygDeploy {
                 check_range(key, value, range)?;
             }
         }
-        let quota = [
-            (PaygLimitType::CpuCores, self.cpu_cores, limits.remaining.cpu_cores, limits.max.cpu_cores),
-            (PaygLimitType::MemoryGb, self.memory_gb, limits.remaining.memory_gb, limits.max.memory_gb),
-            (PaygLimitType::StorageGb, self.storage_gb, limits.remaining.storage_gb, limits.max.storage_gb),
-            (PaygLimitType::VmCount, 1, limits.remaining.instance_count, limits.max.instance_count),
-        ];
-        for (limit_type, requested, remaining, max) in quota {
-            let requested = i64::try_from(requested).unwrap_or(i64::MAX);
-            if requested > remaining {
-                return Err(Error::QuotaExceeded(Box::new(QuotaExceeded {
-                    limit_type,
-                    requested,
-                    remaining,
-                    max,
-                })));
-            }
-        }
+        check_quota(limits, Some(self.cpu_cores), Some(self.memory_gb), Some(self.storage_gb))?;
         Ok(PaygDeploymentRequest {
             name,
             cpu_cores: nonzero(self.cpu_cores)?,
@@ -150,12 +134,42 @@ impl PaygDeploy {
     }
 }
 
+/// One new PAYG VM of this size fits what remains of the account's quota. A size left `None` is
+/// not known before sending and is left to the server.
+pub(crate) fn check_quota(
+    limits: &PaygLimits,
+    cpu_cores: Option<u64>,
+    memory_gb: Option<u64>,
+    storage_gb: Option<u64>,
+) -> Result<()> {
+    let quota = [
+        (PaygLimitType::CpuCores, cpu_cores, limits.remaining.cpu_cores, limits.max.cpu_cores),
+        (PaygLimitType::MemoryGb, memory_gb, limits.remaining.memory_gb, limits.max.memory_gb),
+        (PaygLimitType::StorageGb, storage_gb, limits.remaining.storage_gb, limits.max.storage_gb),
+        (PaygLimitType::VmCount, Some(1), limits.remaining.instance_count, limits.max.instance_count),
+    ];
+    for (limit_type, requested, remaining, max) in quota {
+        let Some(requested) = requested else { continue };
+        let requested = i64::try_from(requested).unwrap_or(i64::MAX);
+        if requested > remaining {
+            return Err(Error::QuotaExceeded(Box::new(QuotaExceeded {
+                limit_type,
+                requested,
+                remaining,
+                max,
+            })));
+        }
+    }
+    Ok(())
+}
+
 fn nonzero(value: u64) -> Result<std::num::NonZeroU64> {
     std::num::NonZeroU64::new(value).ok_or_else(|| Error::InvalidRequest("a resource of 0".into()))
 }
 
-/// The account may deploy: `available`, the `canDeploy` gate, and no access blockers.
-fn ensure_deployable(options: &PaygDeploymentOptions) -> Result<()> {
+/// The account may create a Cloud VM (deployed, or restored from a backup): `available`, the
+/// `canDeploy` gate, and no access blockers.
+pub(crate) fn ensure_deployable(options: &PaygDeploymentOptions) -> Result<()> {
     let gate = PaygDeploymentGate::Deploy.gate(&options.actions);
     let blockers = options.access.as_ref().map(|a| a.blocker_reasons.clone()).unwrap_or_default();
     if options.available && gate.allowed && blockers.is_empty() {
@@ -227,7 +241,7 @@ pub(crate) async fn create(client: &Client, request: &PaygDeploy) -> Result<Payg
 /// A failure after which the deployment may exist: no answer (a timeout, a broken connection,
 /// not a refused one), a gateway error, or a success body that did not decode. A 4xx or 500 with
 /// Problem Details is the server saying it did not create it.
-fn may_have_reached_the_server(e: &Error) -> bool {
+pub(crate) fn may_have_reached_the_server(e: &Error) -> bool {
     match e {
         Error::Transport(_) | Error::Timeout(_) => e.may_have_reached_server(),
         Error::Decode(d) => d.status.is_none_or(|s| s.is_success()),

@@ -27,6 +27,7 @@ pub(crate) mod lifecycle_ext;
 pub(crate) mod maintenance;
 pub(crate) mod network;
 pub(crate) mod orders;
+pub(crate) mod payg_restore;
 pub(crate) mod power;
 pub(crate) mod quote;
 pub(crate) mod rebuild;

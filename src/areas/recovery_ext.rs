@@ -3,7 +3,8 @@
 
 use std::future::Future;
 
-use crate::areas::backups::{self, BackupPlan, PaygRestore};
+use crate::areas::backups::{self, BackupPlan};
+use crate::areas::payg_restore::{self, PaygRestore};
 use crate::areas::recovery::RecoveryJob;
 use crate::areas::snapshots::{self, SnapshotScheduleChange};
 use crate::types::{
@@ -138,10 +139,17 @@ pub trait RecoveryExt: sealed::Sealed {
     ) -> impl Future<Output = Result<RecoveryJob>> + Send;
 
     /// Restores a backup onto a **new, billed** PAYG Cloud VM; the source VPS is not modified.
-    /// The API key needs `write:billing` besides `backup:vm`. Checks `actions.canRestore` first.
+    /// The API key needs `write:billing` besides `backup:vm`. Checked first, as a deployment is:
+    /// `actions.canRestore` and that the backup is listed, the account's Cloud access
+    /// (`canDeploy` of the deployment options, with its blockers), and that the new VM fits the
+    /// PAYG quota (cores and memory from the request, else the source VPS; storage from the
+    /// request, else at least the backup's size). Sent once: it has no idempotency key.
     ///
     /// # Errors
-    /// [`Error::Blocked`] for a closed gate; the server's 403 when the key lacks a scope.
+    /// [`Error::Blocked`] for a closed gate or PAYG access blockers, [`Error::QuotaExceeded`]
+    /// naming the quota key to raise, [`Error::Unconfirmed`] when the answer never arrived (the
+    /// VM may exist: look for it by name), the server's 403 (with
+    /// [`Error::blocker_reasons`]) when the key lacks a scope or a blocker appears.
     #[must_use = "futures do nothing unless awaited"]
     fn restore_backup_to_payg(
         &self,
@@ -267,7 +275,7 @@ impl RecoveryExt for Client {
         backup_id: &str,
         request: PaygRestoreRequest,
     ) -> impl Future<Output = Result<PaygRestore>> + Send {
-        backups::restore_to_payg(self, vps_id, backup_id, request)
+        payg_restore::restore_to_payg(self, vps_id, backup_id, request)
     }
 
     async fn delete_backup(&self, vps_id: &str, backup_id: &str, confirm: Destructive) -> Result<()> {

@@ -8,7 +8,7 @@ use crate::areas::recovery::{JobKind, RecoveryJob};
 use crate::error::ActionBlocked;
 use crate::gates::{SnapshotGate, SnapshotScheduleGate};
 use crate::types::{
-    Snapshot, SnapshotCreateRequest, SnapshotList, SnapshotName, SnapshotScheduleRequest,
+    ActionGate, Snapshot, SnapshotCreateRequest, SnapshotList, SnapshotName, SnapshotScheduleRequest,
     SnapshotScheduleState,
 };
 use crate::{Client, Destructive, Error, Result};
@@ -17,12 +17,13 @@ use crate::{Client, Destructive, Error, Result};
 const MORE_SLOTS: &str = "buy slots through the `snapshotSlots` option (ClientExt::preview_resources with \
      ResourceChange::new().set(\"snapshotSlots\", n), then Quote::commit) or change plan";
 
-/// A refusal of the gate `gate` that the list's other fields (`available`, the quota) decided.
-fn blocked(gate: impl std::fmt::Display, reason: String) -> Error {
+/// A refusal of the gate `gate` that the list's other fields (`available`, the quota) decided,
+/// with the gate's own code when the server closed it too.
+fn blocked(gate: impl std::fmt::Display, reason: String, closed: Option<&ActionGate>) -> Error {
     Error::Blocked(Box::new(ActionBlocked {
         action: gate.to_string(),
         reason: Some(reason),
-        code: None,
+        code: closed.filter(|g| !g.allowed).and_then(|g| g.code.clone()),
         blockers: Vec::new(),
     }))
 }
@@ -82,12 +83,13 @@ impl SnapshotList {
     /// (`available` false, the slot quota `limits.totalSnapshots` used up, or the gate with its
     /// reason and code) and how to get more slots.
     pub fn ensure_can_create(&self) -> Result<()> {
+        let gate = self.actions.as_ref().and_then(|a| SnapshotGate::Create.gate(a));
         if self.available == Some(false) {
-            return Err(blocked(SnapshotGate::Create, unavailable(self.reason.as_deref())));
+            return Err(blocked(SnapshotGate::Create, unavailable(self.reason.as_deref()), gate));
         }
         let total = self.limits.as_ref().and_then(|l| l.total_snapshots);
         if total == Some(0) {
-            return Err(blocked(SnapshotGate::Create, no_slots()));
+            return Err(blocked(SnapshotGate::Create, no_slots(), gate));
         }
         if self.free_slots() == Some(0) {
             let total = total.unwrap_or_default();
@@ -96,6 +98,7 @@ impl SnapshotList {
                 format!(
                     "all {total} snapshot slots (limits.totalSnapshots) are in use; delete a snapshot, or {MORE_SLOTS}"
                 ),
+                gate,
             ));
         }
         self.actions.as_ref().map_or(Ok(()), |a| SnapshotGate::Create.check(a))
@@ -227,11 +230,12 @@ pub(crate) async fn set_schedule(
         reason: format!("{hours} is not a number of hours"),
     })?;
     let current = client.get_vps_snapshot_schedule().id(vps_id).send().await?.into_inner();
+    let gate = current.actions.as_ref().and_then(|a| SnapshotScheduleGate::Enable.gate(a));
     if current.available == Some(false) {
-        return Err(blocked(SnapshotScheduleGate::Enable, unavailable(current.reason.as_deref())));
+        return Err(blocked(SnapshotScheduleGate::Enable, unavailable(current.reason.as_deref()), gate));
     }
     if current.limits.as_ref().and_then(|l| l.total_snapshots) == Some(0) {
-        return Err(blocked(SnapshotScheduleGate::Enable, no_slots()));
+        return Err(blocked(SnapshotScheduleGate::Enable, no_slots(), gate));
     }
     if let Some(actions) = &current.actions {
         SnapshotScheduleGate::Enable.check(actions)?;
@@ -259,6 +263,12 @@ mod tests {
         assert!(names(none.ensure_can_create()).starts_with("canCreate: Not in plan. (available: false)"));
         let zero = list(serde_json::json!({"data": [], "limits": {"totalSnapshots": 0}}));
         assert!(names(zero.ensure_can_create()).starts_with("canCreate: the plan has 0 snapshot slots"));
+        // The server closed the gate too: its code comes along with the quota's reason.
+        let closed =
+            list(serde_json::json!({"data": [], "limits": {"totalSnapshots": 0}, "actions": {"canCreate":
+            {"allowed": false, "reason": "No slots.", "code": "no_snapshot_slots"}}}));
+        let Err(Error::Blocked(b)) = closed.ensure_can_create() else { panic!("not blocked") };
+        assert_eq!((b.action.as_str(), b.code.as_deref()), ("canCreate", Some("no_snapshot_slots")));
         let full = list(serde_json::json!({"data": [{"name": "a"}], "limits": {"totalSnapshots": 1}}));
         let err = full.ensure_can_create().unwrap_err();
         assert!(err.to_string().contains("snapshotSlots") && err.to_string().contains("in use"), "{err}");

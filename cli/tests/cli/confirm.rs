@@ -1,5 +1,6 @@
 //! On a terminal (a pseudo-terminal here): the confirmation question answered yes and no, the
-//! typed name for irreversible commands, the key prompt, colour and the progress bar.
+//! typed name for irreversible commands (a commit, a restore), the key prompt, colour and the
+//! progress bar.
 
 use std::process::Command;
 use std::time::Duration;
@@ -125,4 +126,52 @@ async fn the_key_prompt_the_colours_and_the_progress_bar() {
     assert!(drawn.contains(&format!("restart of {}", fleet::MONTHLY_SEK)), "{drawn:?}");
     assert!(drawn.contains("s]"), "elapsed time: {drawn:?}");
     assert!(!drawn.contains("(poll 1)\r\n"), "a bar, not lines: {drawn:?}");
+}
+
+#[tokio::test]
+async fn recovery_commands_ask_on_a_terminal_a_restore_needs_the_id_typed() {
+    let (sandbox, home) = (Sandbox::start().await, Home::new());
+    let id = fleet::PAYG_CLOUD;
+    home.against(&sandbox, &["vps", "snapshot", "create", id, "before", "--wait"]).run().await.ok();
+    let restore = || home.against(&sandbox, &["vps", "snapshot", "restore", id, "before"]).command;
+    let (code, said) = on_terminal(restore(), move |s| {
+        s.exp_string("its disk").unwrap();
+        s.exp_string(&format!("Type {id} to confirm:")).unwrap();
+        s.send_line("y").unwrap();
+    })
+    .await;
+    assert_eq!(code, 2, "y is not enough for a restore: {said}");
+    assert!(said.contains("not confirmed"), "{said}");
+    let (code, said) = on_terminal(restore(), move |s| {
+        s.exp_string("to confirm:").unwrap();
+        s.send_line(id).unwrap();
+    })
+    .await;
+    assert_eq!(code, 0, "{said}");
+    assert!(said.contains("snapshot restore"), "{said}");
+
+    let backups =
+        sandbox.client().list_vps_backups().id(fleet::ANNUAL_SEK).send().await.unwrap().into_inner();
+    let backup = backups.backups[0].id.clone();
+    let delete = || home.against(&sandbox, &["vps", "backup", "delete", fleet::ANNUAL_SEK, &backup]).command;
+    let (code, said) = on_terminal(delete(), |s| {
+        s.exp_string("Continue? [y/N]").unwrap();
+        s.send_line("n").unwrap();
+    })
+    .await;
+    assert_eq!(code, 2, "{said}");
+    let listed = |sandbox: &Sandbox| {
+        let client = sandbox.client();
+        async move {
+            client.list_vps_backups().id(fleet::ANNUAL_SEK).send().await.unwrap().into_inner().backups.len()
+        }
+    };
+    assert_eq!(listed(&sandbox).await, backups.backups.len(), "nothing was deleted");
+    let (code, said) = on_terminal(delete(), |s| {
+        s.exp_string("Continue? [y/N]").unwrap();
+        s.send_line("y").unwrap();
+    })
+    .await;
+    assert_eq!(code, 0, "{said}");
+    assert_eq!(listed(&sandbox).await, backups.backups.len() - 1);
 }

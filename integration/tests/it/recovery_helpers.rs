@@ -1,58 +1,56 @@
 //! The snapshot, backup, schedule and job helpers against scripted servers: the requests each
 //! one makes, in order, its happy path, and every refusal (with nothing sent where it can tell).
+//! The guarded change is in `recovery_guarded`, the restore onto a new PAYG VM in `recovery_payg`;
+//! both use the scripted replies defined here.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use hostup::prelude::*;
 use hostup::types::CancelJobType;
-use hostup::{
-    BackupCadence, BackupPlan, Destructive, Error, GuardStep, GuardedChange, Rollback, WaitOptions,
-};
+use hostup::{BackupCadence, BackupPlan, Destructive, Error, WaitOptions};
 use serde_json::{Value, json};
 
 use crate::support::*;
 
 const V: &str = VPS_ID;
 
-fn fast() -> WaitOptions {
+pub(crate) fn fast() -> WaitOptions {
     WaitOptions::default().with_poll_interval(Duration::from_millis(1), Duration::from_millis(5))
 }
 
-fn ok(body: Value) -> Reply {
+pub(crate) fn ok(body: Value) -> Reply {
     json(200, &body.to_string())
 }
 
-fn accepted(job: &str) -> Reply {
+pub(crate) fn accepted(job: &str) -> Reply {
     let op = json!({"operation": {"status": "queued", "jobId": job, "pollUrl": format!("/api/jobs/{job}"), "result": null}});
     json(202, &op.to_string())
 }
 
-fn job(status: &str, message: &str) -> Reply {
+pub(crate) fn job(status: &str, message: &str) -> Reply {
     ok(
         json!({"operation": {"status": status, "jobId": "j", "pollUrl": "/api/jobs/j", "result": {"message": message}}}),
     )
 }
 
-fn snapshots(names: &[&str], total: i64, gates: Value) -> Reply {
+pub(crate) fn snapshots(names: &[&str], total: i64, gates: Value) -> Reply {
     let data: Vec<Value> = names.iter().map(|n| json!({"name": n, "displayId": n})).collect();
     ok(json!({"data": data, "available": true, "limits": {"totalSnapshots": total}, "actions": gates}))
 }
 
-fn open() -> Value {
+pub(crate) fn open() -> Value {
     json!({"canCreate": {"allowed": true, "reason": null}, "canRestore": {"allowed": true, "reason": null}})
 }
 
-fn closed(gate: &str) -> Value {
+pub(crate) fn closed(gate: &str) -> Value {
     json!({gate: {"allowed": false, "reason": "Pending order.", "code": "pending_order"}})
 }
 
-fn calls(server: &ScriptServer) -> Vec<String> {
+pub(crate) fn calls(server: &ScriptServer) -> Vec<String> {
     server.seen().iter().map(|s| format!("{} {}", s.method, s.path)).collect()
 }
 
-fn blocked_on(err: &Error) -> &str {
+pub(crate) fn blocked_on(err: &Error) -> &str {
     match err {
         Error::Blocked(b) => &b.action,
         other => panic!("not blocked: {other:?}"),
@@ -227,11 +225,11 @@ async fn the_snapshot_schedule_is_clamped_as_the_server_does_and_says_so() {
     assert_eq!(s.count(), 1);
 }
 
-fn backups(gates: Value) -> Reply {
+pub(crate) fn backups(gates: Value) -> Reply {
     ok(json!({"backups": [{"id": "bkp_1"}], "actions": gates}))
 }
 
-fn backup_gates() -> Value {
+pub(crate) fn backup_gates() -> Value {
     json!({"canCreateBackup": {"allowed": true, "reason": null}, "canRestore": {"allowed": true, "reason": null},
         "canRestoreFromAnotherVps": {"allowed": true, "reason": null}})
 }
@@ -257,7 +255,15 @@ async fn backups_create_restore_delete() {
     client(&s.base).restore_backup(V, "bkp_1", Destructive::confirm(V)).await.unwrap();
     assert_eq!(calls(&s)[1], format!("POST /api/v2/vps/{V}/backups/bkp_1/actions/restore"));
     let s = ScriptServer::start(vec![backups(backup_gates())]).await;
-    assert!(client(&s.base).restore_backup(V, "bkp_9", Destructive::confirm(V)).await.is_err());
+    let err = client(&s.base).restore_backup(V, "bkp_9", Destructive::confirm(V)).await.unwrap_err();
+    assert!(matches!(err, Error::InvalidRequest(ref m) if m.contains("bkp_9")), "{err:?}");
+    let mut gates = backup_gates();
+    gates["canRestore"] = closed("canRestore")["canRestore"].clone();
+    let s = ScriptServer::start(vec![backups(gates)]).await;
+    let err = client(&s.base).restore_backup(V, "bkp_1", Destructive::confirm(V)).await.unwrap_err();
+    assert_eq!(blocked_on(&err), hostup::gates::BackupGate::Restore.gate_name());
+    assert!(err.to_string().contains("Pending order.") && err.to_string().contains("pending_order"), "{err}");
+    assert_eq!(s.count(), 1, "only the list was read");
 
     let s = ScriptServer::start(vec![backups(backup_gates()), http(204, &[], "")]).await;
     client(&s.base).delete_backup(V, "bkp_1", Destructive::confirm(V)).await.unwrap();
@@ -304,20 +310,6 @@ async fn cross_vps_restore_checks_source_target_and_gate() {
         .await
         .unwrap_err();
     assert_eq!(blocked_on(&err), "canRestoreFromAnotherVps");
-}
-
-#[tokio::test]
-async fn restore_to_payg_returns_the_new_vm_and_its_job() {
-    let answer = json!({"vpsId": "vps_new", "operation": {"status": "queued", "jobId": "job_p", "pollUrl": "/api/jobs/job_p"}});
-    let s = ScriptServer::start(vec![backups(backup_gates()), json(202, &answer.to_string())]).await;
-    let request = hostup::types::PaygRestoreRequest::builder()
-        .cpu_cores(std::num::NonZeroU64::new(2))
-        .try_into()
-        .unwrap();
-    let restore = client(&s.base).restore_backup_to_payg(V, "bkp_1", request).await.unwrap();
-    assert_eq!(restore.result.vps_id.as_deref(), Some("vps_new"));
-    assert_eq!(restore.job.unwrap().target, "vps_new");
-    assert_eq!(serde_json::from_str::<Value>(&s.seen()[1].body).unwrap(), json!({"cpuCores": 2}));
 }
 
 #[tokio::test]
@@ -390,99 +382,4 @@ async fn nothing_to_cancel_is_an_answer() {
     assert!(!answer.cancelled);
     assert_eq!(s.seen()[0].method, "DELETE");
     assert_eq!(serde_json::from_str::<Value>(&s.seen()[0].body).unwrap(), json!({"jobType": "restore"}));
-}
-
-// ---------------------------------------------------------------- the guarded change
-
-fn guarded_start() -> Vec<Reply> {
-    vec![snapshots(&[], 3, open()), accepted("job_s"), job("completed", "")]
-}
-
-#[tokio::test]
-async fn a_guarded_change_that_succeeds() {
-    let s = ScriptServer::start(guarded_start()).await;
-    let report = GuardedChange::new(V, "guard").run(&client(&s.base), async { Ok(42) }).await.unwrap();
-    assert_eq!(report.steps, [GuardStep::SnapshotTaken("guard".into()), GuardStep::ChangeSucceeded]);
-    assert_eq!(report.outcome.unwrap(), 42);
-    assert_eq!(s.count(), 3);
-}
-
-#[tokio::test]
-async fn a_failed_change_is_rolled_back_when_asked() {
-    let mut replies = guarded_start();
-    replies.extend([snapshots(&["guard"], 3, open()), accepted("job_r"), job("completed", "")]);
-    let s = ScriptServer::start(replies).await;
-    let change = async { Err::<(), _>(Error::InvalidRequest("the upgrade broke nginx".into())) };
-    let report = GuardedChange::new(V, "guard")
-        .roll_back_on_failure(Destructive::confirm(V))
-        .wait_options(fast())
-        .run(&client(&s.base), change)
-        .await
-        .unwrap();
-    assert!(
-        matches!(report.steps.as_slice(), [GuardStep::SnapshotTaken(_), GuardStep::ChangeFailed(e), GuardStep::RolledBack(_)] if e.contains("nginx"))
-    );
-    let failure = report.outcome.unwrap_err();
-    assert!(matches!(failure.rollback, Rollback::Done));
-    assert_eq!(calls(&s)[4], format!("POST /api/v2/vps/{V}/snapshots/guard/actions/restore"));
-}
-
-#[tokio::test]
-async fn a_failed_change_without_the_option_only_offers_the_rollback() {
-    let s = ScriptServer::start(guarded_start()).await;
-    let c = client(&s.base);
-    let report = GuardedChange::new(V, "guard")
-        .wait_options(fast())
-        .run(&c, async { Err::<(), _>(Error::InvalidRequest("boom".into())) })
-        .await
-        .unwrap();
-    assert_eq!(report.steps.last(), Some(&GuardStep::RollbackOffered("guard".into())));
-    assert_eq!(s.count(), 3, "nothing after the change");
-    let Rollback::Offered(offer) = report.outcome.unwrap_err().rollback else { panic!("no offer") };
-    assert_eq!((offer.vps_id.as_str(), offer.snapshot.as_str()), (V, "guard"));
-}
-
-#[tokio::test]
-async fn a_failed_rollback_reports_both_failures() {
-    let mut replies = guarded_start();
-    replies.extend([
-        snapshots(&["guard"], 3, open()),
-        accepted("job_r"),
-        job("failed", "restore target busy"),
-    ]);
-    let s = ScriptServer::start(replies).await;
-    let report = GuardedChange::new(V, "guard")
-        .roll_back_on_failure(Destructive::confirm(V))
-        .wait_options(fast())
-        .run(&client(&s.base), async { Err::<(), _>(Error::InvalidRequest("plan change refused".into())) })
-        .await
-        .unwrap();
-    let failure = report.outcome.unwrap_err();
-    let text = failure.to_string();
-    assert!(text.contains("plan change refused") && text.contains("restore target busy"), "{text}");
-    assert!(matches!(failure.rollback, Rollback::Failed(Error::OperationFailed { .. })));
-    assert_eq!(calls(&s).iter().filter(|c| c.contains("actions/restore")).count(), 1, "no silent retry");
-}
-
-#[tokio::test]
-async fn a_refused_snapshot_means_the_change_never_runs() {
-    let s = ScriptServer::start(vec![snapshots(&["a"], 1, open())]).await;
-    let ran = Arc::new(AtomicBool::new(false));
-    let flag = ran.clone();
-    let err = GuardedChange::new(V, "guard")
-        .run(&client(&s.base), async move {
-            flag.store(true, Ordering::SeqCst);
-            Ok(())
-        })
-        .await
-        .unwrap_err();
-    assert_eq!(blocked_on(&err), "canCreate");
-    assert!(err.to_string().contains("limits.totalSnapshots"), "{err}");
-    assert!(!ran.load(Ordering::SeqCst));
-    let err = GuardedChange::new(V, "guard")
-        .roll_back_on_failure(Destructive::confirm("vps_other"))
-        .run(&client(&s.base), async { Ok(()) })
-        .await
-        .unwrap_err();
-    assert!(matches!(err, Error::InvalidRequest(_)));
 }

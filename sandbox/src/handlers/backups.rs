@@ -21,8 +21,8 @@ use crate::server::Shared;
 use crate::views::iso;
 use hostup::gates::{BackupGate, BackupScheduleGate};
 use hostup::types::{
-    ActionGate, BackupCreateRequest, BackupScheduleRequest, BackupSettingsRequest, CrossVpsRestoreRequest,
-    PaygRestoreRequest,
+    ActionGate, BackupCreateRequest, BackupFrequency, BackupScheduleRequest, BackupSettingsRequest,
+    BackupType, CrossVpsRestoreRequest, PaygRestoreRequest, RestoreSourceType, ServiceStatus,
 };
 
 pub(super) const HANDLERS: &[(&str, Handler)] = &[
@@ -89,7 +89,7 @@ fn backup_json(b: &Backup) -> Value {
     let created = iso(b.created);
     json!({
         "id": b.id, "displayId": format!("{created} (vzdump-qemu.vma.zst)"), "storageKey": "vzdump-qemu.vma.zst",
-        "createdAt": created, "sizeGb": b.size_gb, "backupType": if b.scheduled { "scheduled" } else { "manual" },
+        "createdAt": created, "sizeGb": b.size_gb, "backupType": if b.scheduled { BackupType::Scheduled } else { BackupType::Manual },
         "note": b.note,
     })
 }
@@ -182,12 +182,12 @@ fn source_list(state: &State, target: &str) -> Vec<Value> {
         .filter_map(|v| {
             let ready: Vec<&Backup> = state.recovery.backups.get(&v.id)?.iter().filter(|b| b.ready).collect();
             (!ready.is_empty()).then(|| {
-                json!({"id": v.id, "name": v.name, "serviceStatus": v.service.to_string(), "sourceType": "server", "backups": backups(ready)})
+                json!({"id": v.id, "name": v.name, "serviceStatus": v.service.to_string(), "sourceType": RestoreSourceType::Server, "backups": backups(ready)})
             })
         })
         .collect();
     for (vps, name, backup) in &state.recovery.retained {
-        out.push(json!({"id": vps, "name": name, "serviceStatus": "terminated", "sourceType": "retained", "backups": backups(vec![backup])}));
+        out.push(json!({"id": vps, "name": name, "serviceStatus": ServiceStatus::Terminated, "sourceType": RestoreSourceType::Retained, "backups": backups(vec![backup])}));
     }
     out
 }
@@ -309,12 +309,11 @@ fn set_schedule(shared: &Shared, call: &Call<'_>) -> Reply {
             false,
         )?;
     }
-    let frequency = r.frequency.to_string();
-    let day = match frequency.as_str() {
-        "weekly" => Some(r.day_of_week.ok_or_else(|| {
+    let day = match r.frequency {
+        BackupFrequency::Weekly => Some(r.day_of_week.ok_or_else(|| {
             Fail::invalid("/dayOfWeek", "missing_required", "Weekly schedules need dayOfWeek.")
         })? as u64),
-        "monthly" => Some(
+        BackupFrequency::Monthly => Some(
             r.day_of_month
                 .ok_or_else(|| {
                     Fail::invalid("/dayOfMonth", "missing_required", "Monthly schedules need dayOfMonth.")
@@ -325,6 +324,7 @@ fn set_schedule(shared: &Shared, call: &Call<'_>) -> Reply {
     };
     let list = state.recovery.backup_schedules.entry(id.to_string()).or_default();
     // One schedule per frequency: a POST with an existing frequency replaces it.
+    let frequency = r.frequency.to_string();
     let existing = list.iter().position(|s| s.frequency == frequency);
     let schedule_id = existing.map_or_else(|| shared.ids.public("bks_"), |i| list[i].id.clone());
     let schedule = BackupSchedule {

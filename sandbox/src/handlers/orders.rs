@@ -19,7 +19,7 @@ use crate::catalog::{self, OFFERED_CYCLES, PLANS, Plan};
 use crate::lifecycle::Order;
 use crate::problem::Fail;
 use crate::server::Shared;
-use hostup::types::{BillingCycle, OrderRequest};
+use hostup::types::{BillingCycle, InvoiceStatus, OrderRequest, OrderStatus, OrderType};
 
 pub(super) const HANDLERS: &[(&str, Handler)] = &[
     ("listVpsProducts", products),
@@ -74,7 +74,7 @@ fn order_json(o: &Order) -> Value {
         json!({"id": id, "status": o.invoice_status, "paymentUrl": format!("/billing?invoice={number}")})
     });
     json!({
-        "id": o.id, "number": format!("O-{}", o.id[4..12].to_ascii_uppercase()), "status": o.status, "type": "new",
+        "id": o.id, "number": format!("O-{}", o.id[4..12].to_ascii_uppercase()), "status": o.status, "type": OrderType::New,
         "invoiceId": o.invoice.as_ref().map(|i| &i.0),
         "checkoutUrl": o.invoice.as_ref().map(|(_, n)| format!("/billing?invoice={n}")),
         "client": {"id": null, "firstName": "Sandbox", "lastName": "Customer", "companyName": null},
@@ -128,9 +128,9 @@ fn create(shared: &Shared, call: &Call<'_>) -> Reply {
     cycles.dedup();
     let order = Order {
         id: shared.ids.public("ord_"),
-        status: "pending",
+        status: OrderStatus::Pending,
         invoice: Some((shared.ids.public("inv_"), shared.ids.number(202_600_000..202_699_999))),
-        invoice_status: "unpaid",
+        invoice_status: InvoiceStatus::Unpaid,
         amount: catalog::round2(amount),
         cycle: if cycles.len() == 1 { cycles.pop() } else { None },
         payg: false,
@@ -151,7 +151,7 @@ fn cancel(shared: &Shared, call: &Call<'_>) -> Reply {
     let Some(order) = state.lifecycle.orders.iter_mut().find(|o| o.id == id) else {
         return Err(Fail::not_found(format!("No order {id:?}.")));
     };
-    if order.status != "pending" {
+    if order.status != OrderStatus::Pending {
         let detail = format!("Order {id} is {}; only a pending order can be cancelled.", order.status);
         return Err(Fail::conflict(
             hostup::ErrorCode::NotCancelable.as_str(),
@@ -159,6 +159,6 @@ fn cancel(shared: &Shared, call: &Call<'_>) -> Reply {
             detail,
         ));
     }
-    (order.status, order.invoice_status) = ("cancelled", "cancelled");
+    (order.status, order.invoice_status) = (OrderStatus::Cancelled, InvoiceStatus::Cancelled);
     ok(&order_json(order))
 }

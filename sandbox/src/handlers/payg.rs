@@ -22,7 +22,7 @@ use hostup::limits::{
     PAYG_DEPLOYMENT_REQUEST_MEMORY_GB_MAX, PAYG_DEPLOYMENT_REQUEST_MEMORY_GB_MIN,
     PAYG_DEPLOYMENT_REQUEST_STORAGE_GB_MAX, PAYG_DEPLOYMENT_REQUEST_STORAGE_GB_MIN,
 };
-use hostup::types::{PaygDeploymentRequest, PaygLimitRequest};
+use hostup::types::{InvoiceStatus, OrderStatus, PaygBlockerReason, PaygDeploymentRequest, PaygLimitRequest};
 
 pub(super) const HANDLERS: &[(&str, Handler)] = &[
     ("getPaygDeploymentOptions", |shared, _| ok(&options(&shared.lock()))),
@@ -52,7 +52,7 @@ fn options(state: &State) -> Value {
     let account = state.lifecycle.account;
     let blockers = access_blockers(&account);
     let gate = can_deploy(state);
-    let access_reason = blockers.first().map(|b| blocker_reason(b));
+    let access_reason = blockers.first().map(blocker_reason);
     let range = |min: u64, max: u64| json!({"min": min, "max": max});
     json!({
         "available": gate.allowed, "reason": gate.reason,
@@ -92,13 +92,13 @@ fn limits(state: &State) -> Value {
 
 /// 403 with the blockers, in `extensions.blockerReasons`. A storage quota answers the
 /// documented `cloud_storage_limit_exceeded`; the others are `forbidden`.
-fn blocked(blockers: &[&str]) -> Fail {
-    let code = if blockers.first() == Some(&"storage_limit_exceeded") {
+fn blocked(blockers: &[PaygBlockerReason]) -> Fail {
+    let code = if blockers.first() == Some(&PaygBlockerReason::StorageLimitExceeded) {
         ErrorCode::CloudStorageLimitExceeded
     } else {
         ErrorCode::Forbidden
     };
-    let detail = blockers.first().map_or("Cloud VMs are not available.", |b| blocker_reason(b));
+    let detail = blockers.first().map_or("Cloud VMs are not available.", blocker_reason);
     Fail::new(StatusCode::FORBIDDEN, code.as_str(), "Cloud VM not available", detail)
         .with("blockerReasons", json!(blockers))
 }
@@ -147,9 +147,9 @@ fn create(shared: &Shared, call: &Call<'_>) -> Reply {
     let vps = new_payg(id.clone(), &request.name.to_string(), size, n, wall);
     let order = Order {
         id: shared.ids.public("ord_"),
-        status: "active",
+        status: OrderStatus::Active,
         invoice: None,
-        invoice_status: "paid",
+        invoice_status: InvoiceStatus::Paid,
         amount: catalog::round2(vps.base_monthly_sek()),
         cycle: Some("monthly".into()),
         payg: true,
@@ -206,9 +206,10 @@ fn convert(shared: &Shared, call: &Call<'_>) -> Reply {
     let gate = can_convert(&state, vps);
     if !gate.allowed {
         let blockers = conversion_blockers(&state, vps);
-        return Err(match gate.code.as_deref() {
-            Some("has_unpaid_invoice") => {
-                Fail::conflict("has_unpaid_invoice", "Unpaid invoice", blocker_reason("has_unpaid_invoice"))
+        let unpaid = PaygBlockerReason::HasUnpaidInvoice;
+        return Err(match gate.code.as_deref().map(PaygBlockerReason::from) {
+            Some(code) if code == unpaid => {
+                Fail::conflict(unpaid.as_str(), "Unpaid invoice", blocker_reason(&unpaid))
                     .with("blockerReasons", json!(blockers))
             }
             Some(code) if blockers.contains(&code) => blocked(&blockers),

@@ -239,6 +239,17 @@ async fn restore_to_payg_creates_a_billed_vm_and_needs_write_billing() {
     assert!(new_vm.billing.is_payg);
     assert_eq!((new_vm.cpu_cores, new_vm.power_state), (2.0, Some(PowerState::Running)));
 
+    // Past the account's PAYG quota (16 cores, 4 taken now): refused before anything is sent.
+    let too_big = PaygRestoreRequest::builder().cpu_cores(NonZeroU64::new(15)).try_into().unwrap();
+    let err = c.restore_backup_to_payg(annual, &backup, too_big).await.unwrap_err();
+    assert!(matches!(&err, Error::QuotaExceeded(q) if q.limit_type == PaygLimitType::CpuCores), "{err:?}");
+    let posts = |s: &Sandbox| {
+        let restores =
+            s.exchanges().into_iter().filter(|e| e.operation.as_deref() == Some("restoreVpsBackupToPayg"));
+        restores.count()
+    };
+    assert_eq!(posts(&sandbox), 1, "only the first restore reached the sandbox");
+
     let backup_only = sandbox.key_with_scopes(&["read:vm", "backup:vm"]);
     let limited = Client::builder().api_key(backup_only).base_url(sandbox.url()).build().unwrap();
     let request = PaygRestoreRequest::builder().try_into().unwrap();

@@ -38,6 +38,10 @@ mod runtime;
 mod secret;
 mod send;
 
+#[cfg(test)]
+#[path = "../tests/unit/doctest_merging.rs"]
+mod doctest_merging;
+
 pub use areas::access_ext::AccessExt;
 pub use areas::backups::{BackupCadence, BackupPlan};
 pub use areas::billing::{BillingModel, FleetCost, MonthlyCost, OverdueInvoice, cycle_months};

@@ -6,7 +6,7 @@
 //! use hostup::redact::{Redact, to_redacted_json};
 //! use hostup::types::VpsDetails;
 //!
-//! # let json = include_str!("../openapi/examples/getVpsDetails.200.json");
+//! # let json = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/examples/getVpsDetails.200.json"));
 //! let vps: VpsDetails = serde_json::from_str(json).unwrap();
 //! assert_eq!(VpsDetails::SECRET_POINTERS, ["/access/rootPassword"]);
 //! let shown = to_redacted_json(&vps).unwrap();

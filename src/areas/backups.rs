@@ -16,7 +16,7 @@ impl BackupList {
     /// `Ok` when `actions.canCreateBackup` is open.
     ///
     /// ```
-    /// # let json = include_str!("../../openapi/examples/listVpsBackups.200.json");
+    /// # let json = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/examples/listVpsBackups.200.json"));
     /// let list: hostup::types::BackupList = serde_json::from_str(json).unwrap();
     /// assert!(list.ensure_can_create().is_ok());
     /// ```

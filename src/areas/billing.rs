@@ -45,7 +45,7 @@ impl VpsDetails {
     /// The billing model, from `billing.isPayg`.
     ///
     /// ```
-    /// # let json = include_str!("../../openapi/examples/getVpsDetails.200.json");
+    /// # let json = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/examples/getVpsDetails.200.json"));
     /// let vps: hostup::types::VpsDetails = serde_json::from_str(json).unwrap();
     /// assert!(!vps.billing_model().is_payg());
     /// ```
@@ -173,7 +173,7 @@ impl VpsDetails {
     /// payment links resolved against `base_url` (the client's: [`ClientExt::base_url`](crate::ClientExt::base_url)).
     ///
     /// ```
-    /// # let json = include_str!("../../openapi/examples/getVpsDetails.200.json");
+    /// # let json = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/examples/getVpsDetails.200.json"));
     /// let vps: hostup::types::VpsDetails = serde_json::from_str(json).unwrap();
     /// for overdue in vps.unpaid_overdue_invoices("https://cloud.hostup.se") {
     ///     println!("{:?}", overdue.payment_link);

@@ -9,7 +9,7 @@ use crate::{Client, MAX_PAGE_SIZE, Page, Result, paginate};
 /// Every plan of the public catalogue, in slug order.
 ///
 /// ```
-/// # let json = include_str!("../../openapi/examples/listVpsProducts.200.json");
+/// # let json = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/examples/listVpsProducts.200.json"));
 /// # let page: hostup::types::VpsProductList = serde_json::from_str(json).unwrap();
 /// use hostup::types::BillingCycle;
 /// let catalogue = hostup::ProductCatalogue::new(page.data);

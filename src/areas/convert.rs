@@ -9,7 +9,7 @@ impl CloudConversionEligibility {
     /// `Ok` when the conversion may be sent.
     ///
     /// ```
-    /// # let json = include_str!("../../openapi/examples/getCloudConversionEligibility.200.json");
+    /// # let json = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/examples/getCloudConversionEligibility.200.json"));
     /// let check: hostup::types::CloudConversionEligibility = serde_json::from_str(json).unwrap();
     /// let err = check.ensure_convertible().unwrap_err();
     /// assert!(err.to_string().contains("not_verified (verify the account"));

@@ -23,9 +23,9 @@ use crate::{ActionBlocked, Client, Error, Result, WaitOptions};
 ///
 /// ```
 /// # let options: hostup::types::PaygDeploymentOptions =
-/// #     serde_json::from_str(include_str!("../../openapi/examples/getPaygDeploymentOptions.200.json")).unwrap();
+/// #     serde_json::from_str(include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/examples/getPaygDeploymentOptions.200.json"))).unwrap();
 /// # let limits: hostup::types::PaygLimits =
-/// #     serde_json::from_str(include_str!("../../openapi/examples/getPaygLimits.200.json")).unwrap();
+/// #     serde_json::from_str(include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/examples/getPaygLimits.200.json"))).unwrap();
 /// let ok = hostup::PaygDeploy::new("web-01", 2, 4, 80);
 /// assert!(ok.check(&options, &limits).is_ok());
 /// let too_big = hostup::PaygDeploy::new("web-01", 14, 4, 80); // 12 cores remain on the account

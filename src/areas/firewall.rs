@@ -21,7 +21,7 @@ impl FirewallState {
     /// policy (whether it admits the owner's own address is for the caller to judge).
     ///
     /// ```
-    /// # let json = include_str!("../../openapi/examples/listVpsFirewallRules.200.json");
+    /// # let json = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/examples/listVpsFirewallRules.200.json"));
     /// let state: hostup::types::FirewallState = serde_json::from_str(json).unwrap();
     /// assert!(state.has_allow_rule()); // "Allow SSH from office"
     /// ```

@@ -11,7 +11,7 @@
 //!
 //! ```
 //! use hostup::gates::{BackupGate, SnapshotGate};
-//! # let json = include_str!("../../openapi/examples/listVpsSnapshots.200.json");
+//! # let json = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/examples/listVpsSnapshots.200.json"));
 //! let list: hostup::types::SnapshotList = serde_json::from_str(json).unwrap();
 //! let actions = list.actions.as_ref().unwrap();
 //! assert_eq!(SnapshotGate::Create.gate_name(), "canCreate");
@@ -46,7 +46,7 @@ impl VpsDetails {
     ///
     /// ```
     /// use hostup::Action;
-    /// # let json = include_str!("../../openapi/examples/getVpsDetails.200.json");
+    /// # let json = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/examples/getVpsDetails.200.json"));
     /// let vps: hostup::types::VpsDetails = serde_json::from_str(json).unwrap();
     /// let allowed = vps.allowed_actions();
     /// assert!(allowed.contains(&Action::Restart));

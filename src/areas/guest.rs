@@ -36,7 +36,7 @@ impl HostnameState {
     /// pattern this client cannot compile is not held against the name: the server still checks.
     ///
     /// ```
-    /// # let json = include_str!("../../openapi/examples/getVpsHostname.200.json");
+    /// # let json = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/examples/getVpsHostname.200.json"));
     /// let mut state: hostup::types::HostnameState = serde_json::from_str(json).unwrap();
     /// assert!(state.ensure_accepts("web-01.example.com").is_ok());
     /// state.validation_rules.pattern = "^[a-z0-9.-]+$".into();

@@ -21,7 +21,7 @@ impl NetworkState {
     /// The address whose `ip` or `id` is `ip`.
     ///
     /// ```
-    /// # let json = include_str!("../../openapi/examples/getVpsNetwork.200.json");
+    /// # let json = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/examples/getVpsNetwork.200.json"));
     /// let network: hostup::types::NetworkState = serde_json::from_str(json).unwrap();
     /// assert_eq!(network.address("203.0.113.42").unwrap().rdns.as_deref(), Some("web-01.example.com"));
     /// assert!(network.address("198.51.100.1").is_none());

@@ -10,7 +10,7 @@ impl TemplateList {
     /// The template with this id, or else with this name (case-insensitive).
     ///
     /// ```
-    /// # let json = include_str!("../../openapi/examples/listVpsTemplates.200.json");
+    /// # let json = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/examples/listVpsTemplates.200.json"));
     /// let list: hostup::types::TemplateList = serde_json::from_str(json).unwrap();
     /// assert_eq!(list.find("debian 12").unwrap().id, "os_01hxa3b4c5d6e7f8g9h0j1k2m4");
     /// assert!(list.find("Windows").is_none());

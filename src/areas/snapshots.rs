@@ -73,7 +73,7 @@ impl SnapshotList {
     /// server left out are not held against the call (the server still decides).
     ///
     /// ```
-    /// # let json = include_str!("../../openapi/examples/listVpsSnapshots.200.json");
+    /// # let json = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/examples/listVpsSnapshots.200.json"));
     /// let list: hostup::types::SnapshotList = serde_json::from_str(json).unwrap();
     /// assert!(list.ensure_can_create().is_ok()); // 1 of 3 slots used
     /// ```

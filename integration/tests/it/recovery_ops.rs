@@ -51,7 +51,8 @@ async fn snapshot_schedule_operations() {
     assert!(!state.actions.unwrap().can_enable.unwrap().allowed);
     assert!(state.extra.contains_key("futureField"));
 
-    let s = server(200, &fixture("setVpsSnapshotSchedule.200")).await;
+    // The answer's page ends at `actions.canEnable`: unknown fields are kept here too.
+    let s = server(200, &with_extra("setVpsSnapshotSchedule.200")).await;
     let body = SnapshotScheduleRequest { enabled: true, interval_hours: 12.0 };
     let state =
         client(&s.base).set_vps_snapshot_schedule().id(V).body(body).send().await.unwrap().into_inner();
@@ -63,6 +64,7 @@ async fn snapshot_schedule_operations() {
         Some(json!({"enabled": true, "intervalHours": 12.0})),
     );
     assert_eq!(state.schedule.unwrap()["intervalHours"], json!(12));
+    assert_eq!(state.extra["futureField"], json!({"nested": true}));
 
     let s = ScriptServer::start(vec![http(204, &[], "")]).await;
     client(&s.base).delete_vps_snapshot_schedule().id(V).send().await.unwrap();
@@ -184,12 +186,14 @@ async fn backup_schedule_operations() {
     assert_eq!(schedules.settings.unwrap().total_backup_limit, Some(5));
     assert!(schedules.extra.contains_key("futureField"));
 
-    let s = server(201, &fixture("setVpsBackupSchedule.200")).await;
+    // Not captured at all: the schedule is read, everything else kept as sent.
+    let s = server(201, &with_extra("setVpsBackupSchedule.200")).await;
     let request = fixture_json("setVpsBackupSchedule.request");
     let body: BackupScheduleRequest = serde_json::from_value(request.clone()).unwrap();
     let result =
         client(&s.base).set_vps_backup_schedule().id(V).body(body).send().await.unwrap().into_inner();
     assert_request(&s, "POST", &format!("/api/v2/vps/{V}/backup-schedules"), Some(request));
+    assert_eq!(result.extra["futureField"], json!({"nested": true}));
     assert_eq!(result.schedule.unwrap().id, "bks_01hxa3b4c5d6e7f8g9h0j1k2m3");
 
     let s = server(200, &fixture("updateVpsBackupSettings.200")).await;

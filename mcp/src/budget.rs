@@ -86,26 +86,3 @@ impl Budget {
         })
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn cost(increase: f64, currency: &str) -> Cost {
-        Cost { recurring_increase: increase, recurring: None, due_now: None, currency: currency.into() }
-    }
-
-    #[test]
-    fn a_commit_past_the_ceiling_is_refused_and_a_release_gives_room_back() {
-        let budget = Budget::new(Some(100.0), None);
-        budget.reserve(Some(&cost(60.0, "SEK"))).unwrap();
-        let refused = budget.reserve(Some(&cost(50.0, "SEK"))).unwrap_err();
-        assert_eq!(refused.code, "spending_ceiling_exceeded");
-        assert_eq!(budget.reserve(Some(&cost(10.0, "EUR"))).unwrap_err().code, "currency_mismatch");
-        budget.reserve(Some(&cost(40.0, "sek"))).unwrap();
-        budget.release(Some(&cost(40.0, "SEK")));
-        budget.reserve(Some(&cost(40.0, "SEK"))).unwrap();
-        budget.reserve(None).unwrap();
-        assert_eq!(budget.summary()["remaining"], 0.0);
-    }
-}

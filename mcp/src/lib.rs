@@ -42,6 +42,16 @@ pub use refusal::Refusal;
 pub use registry::Kind;
 pub use server::HostupMcp;
 
+/// The building blocks behind the tools, reachable for this crate's own tests
+/// (`tests/server/parts.rs`): not part of the API, and may change in any release.
+#[doc(hidden)]
+pub mod parts {
+    pub use crate::budget::Budget;
+    pub use crate::registry::{CommitFn, Cost};
+    pub use crate::schemas::{InputSchema, error_code_meaning, property_of};
+    pub use crate::tokens::{Clock, Pending, Tokens};
+}
+
 /// How long a quote's token may be committed, unless set otherwise.
 pub const DEFAULT_QUOTE_LIFETIME: Duration = Duration::from_secs(120);
 

@@ -117,26 +117,3 @@ impl InputSchema {
         Arc::new(self.0.clone())
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn an_operation_schema_has_its_parameters_and_body() {
-        let schema = InputSchema::of("changeVpsResources").to_object();
-        let props = schema["properties"].as_object().unwrap();
-        assert!(props.contains_key("id") && props.contains_key("resources") && props.contains_key("dryRun"));
-        assert!(schema["required"].as_array().unwrap().contains(&"id".into()));
-        let without = InputSchema::of("changeVpsResources").without(&["dryRun"]).to_object();
-        assert!(!without["properties"].as_object().unwrap().contains_key("dryRun"));
-    }
-
-    #[test]
-    fn refs_are_inlined_and_codes_documented() {
-        let text = serde_json::to_string(&*InputSchema::of("upgradeVpsPlan").to_object()).unwrap();
-        assert!(!text.contains("$ref"), "{text}");
-        assert!(error_code_meaning("existing_invoice_blocking").unwrap().contains("cancelExistingInvoice"));
-        assert!(property_of("VpsSummary", "powerState").is_object());
-    }
-}

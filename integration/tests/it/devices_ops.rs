@@ -119,10 +119,13 @@ fn normal(value: &Value) -> Value {
 async fn every_device_operation_sends_its_documented_request_and_keeps_its_example() {
     let ops = operations();
     assert_eq!(ops.len(), 18);
+    // One server and one client for every operation; each operation's mock is the only one
+    // mounted while its call runs.
+    let server = MockServer::start_async().await;
+    let client = client(&server.base_url());
     for (id, method, path, status) in ops {
         let spec = OPERATIONS.iter().find(|o| o.id == id).unwrap_or_else(|| panic!("{id} not in the spec"));
         assert_eq!(spec.method, method, "{id}");
-        let server = MockServer::start_async().await;
         let with_body = has_fixture(&format!("{id}.request"));
         let example = format!("{id}.{status}");
         // Add-disk and resize-disk answers were never captured: any JSON object is accepted.
@@ -140,8 +143,9 @@ async fn every_device_operation_sends_its_documented_request_and_keeps_its_examp
                 }
             })
             .await;
-        let answer = call(&client(&server.base_url()), id).await.unwrap_or_else(|e| panic!("{id}: {e}"));
+        let answer = call(&client, id).await.unwrap_or_else(|e| panic!("{id}: {e}"));
         mock.assert_async().await;
+        mock.delete_async().await;
         if status == 204 {
             assert_eq!(answer, Value::Null, "{id}: no body");
             continue;
@@ -154,6 +158,10 @@ async fn every_device_operation_sends_its_documented_request_and_keeps_its_examp
 
 #[tokio::test]
 async fn every_documented_error_status_is_a_typed_error_with_its_code() {
+    // One server and one client for every case (a server and a client per case cost about 0.1 s
+    // each time): each case's mock is the only one mounted while its call runs.
+    let server = MockServer::start_async().await;
+    let client = client_with(&server.base_url(), hostup::RetryPolicy::disabled());
     for (id, method, path, _) in operations() {
         // Every route declares these; writes add 409 (a busy VPS, a read-only rule, a full pool).
         let mut declared = vec![400u16, 401, 403, 404, 429, 500];
@@ -163,8 +171,7 @@ async fn every_documented_error_status_is_a_typed_error_with_its_code() {
         for status in declared {
             let name = format!("{id}.{status}");
             assert!(has_fixture(&name), "{name}: the spec declares it, so its example is a fixture");
-            let server = MockServer::start_async().await;
-            server
+            let mock = server
                 .mock_async(|when, then| {
                     when.method(method).path(path.as_str());
                     then.status(status)
@@ -173,9 +180,9 @@ async fn every_documented_error_status_is_a_typed_error_with_its_code() {
                         .body(fixture(&name));
                 })
                 .await;
-            let err = call(&client_with(&server.base_url(), hostup::RetryPolicy::disabled()), id)
-                .await
-                .unwrap_err();
+            let err = call(&client, id).await.unwrap_err();
+            mock.assert_async().await;
+            mock.delete_async().await;
             let Error::Api(api) = &err else { panic!("{name}: {err:?}") };
             assert_eq!(api.status.as_u16(), status, "{name}");
             let code = fixture_json(&name)["code"].as_str().unwrap().to_string();

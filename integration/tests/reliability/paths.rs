@@ -279,7 +279,7 @@ async fn violations(stem: &str, ids: &[String]) -> Vec<String> {
         for id in ids {
             let before = server.count();
             let result = guard(call(&c, op.id, id)).await;
-            let sent = server.seen()[before..].to_vec();
+            let sent = server.seen_since(before);
             let problem = match (sent.as_slice(), &result) {
                 ([], Err(Error::InvalidRequest(_))) => None,
                 ([], other) => Some(format!("nothing sent but {other:?}")),

@@ -9,6 +9,7 @@ mod common;
 mod device_writes;
 mod lifecycle_writes;
 mod network_writes;
+mod parts;
 mod reads;
 mod recovery_writes;
 mod secrets;

@@ -1,10 +1,8 @@
 //! `cargo xtask check` on the real spec, on broken fixtures and on broken specs.
 
-mod common;
-
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 use serde_json::{Value, json};
 
 const DETAILS: &str = "getVpsDetails.200.json";

@@ -1,10 +1,8 @@
 //! `cargo xtask fixtures [--check]` against the committed tree and temp copies of it.
 
-mod common;
-
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 use serde_json::json;
 
 #[test]

@@ -1,7 +1,5 @@
-//! Helpers shared by the integration tests: temporary copies of the spec and fixtures, so the
+//! Helpers shared by the test modules: temporary copies of the spec and fixtures, so the
 //! real tree is never modified.
-
-#![allow(dead_code)] // Each test file uses a different subset.
 
 use std::path::{Path, PathBuf};
 

@@ -11,10 +11,11 @@
 //!   ([`ServerClock`]), plus the header's precision, then releases the next window at once; waiters
 //!   are woken by answers, not by polling. While the server's clock is known only to within its
 //!   `Date`'s second, one request per window probes at the middle of that uncertainty, and its
-//!   answer halves it. Better: while more requests wait than a window holds, its last few slots
-//!   (up to an eighth) go out one at a time spread over where the server's `Date` may tick to its
-//!   next second, before the window can end; on which side of the tick each answer lands narrows
-//!   the clock to a few ms for free, so the next window's start is not waited out in full.
+//!   answer halves it. Better: while that uncertainty lasts, a window's last few slots (up to an
+//!   eighth) go out one at a time spread over where the server's `Date` may tick to its next
+//!   second, before the window can end; on which side of the tick each answer lands narrows the
+//!   clock to a few ms for free, so the next window's start is not waited out in full. A window
+//!   that rolled over on the governor's own count keeps them until an answer tells its end.
 //! - No hold outlasts the policy's longest `Retry-After` (`hold_cap`): after it, one request
 //!   probes again.
 
@@ -108,8 +109,7 @@ impl State {
         self.clock.latest(reset.saturating_add(self.grace()))
     }
 
-    /// `waiting`: requests waiting besides this one.
-    fn next(&mut self, now: Instant, waiting: usize) -> Next {
+    fn next(&mut self, now: Instant) -> Next {
         match self.blocked_until {
             Some(until) if until > now => return Next::Until(until),
             _ => self.blocked_until = None,
@@ -136,8 +136,15 @@ impl State {
             // one request finds out.
             (Some(0), None) if self.in_flight == 0 => self.go(),
             (Some(0), None) => Next::Answer(now + PROBE_PATIENCE),
-            (Some(n), Some(reset)) if n <= self.reserve() && waiting as u64 >= n => {
+            // Kept back whether or not other requests are queued yet: in a burst, calls that
+            // arrive after the first answer would otherwise spend them all at once.
+            (Some(n), Some(reset)) if n <= self.reserve() => {
                 self.sample(now, n, reset).unwrap_or_else(|| self.take(n, now))
+            }
+            // A window that rolled over on our own count: its end is unknown until an answer
+            // tells it, and the slots kept for reading the clock must outlast that.
+            (Some(n), None) if self.rolled && n <= self.reserve() && self.in_flight > 0 && self.unsure() => {
+                Next::Answer(now + PROBE_PATIENCE)
             }
             (Some(n), _) => self.take(n, now),
             (None, _) if self.unreported || self.in_flight == 0 => {
@@ -160,6 +167,11 @@ impl State {
         self.remaining = Some(n - 1);
         self.cap_far_reset(now);
         self.go()
+    }
+
+    /// Whether the server's clock is known too loosely for a window's end to be judged closely.
+    fn unsure(&self) -> bool {
+        self.clock.uncertainty().is_some_and(|ms| ms > SAMPLE_SPREAD)
     }
 
     /// Slots of a window kept back to read the server's clock (see the [module docs](self)).
@@ -308,7 +320,7 @@ impl Governor {
     /// Waits until the budget allows one more request, or returns the wait that would pass
     /// `deadline`.
     pub async fn acquire(&self, deadline: Instant) -> Result<Permit<'_>, Duration> {
-        if let Next::Go = self.lock().next(Instant::now(), self.waiting.load(SeqCst)) {
+        if let Next::Go = self.lock().next(Instant::now()) {
             return Ok(self.permit());
         }
         // Counted, and registered for wake-ups, before the state is read again, so an answer in
@@ -319,7 +331,7 @@ impl Governor {
             let mut changed = pin!(self.changed.notified());
             changed.as_mut().enable();
             let now = Instant::now();
-            let next = self.lock().next(now, self.waiting.load(SeqCst).saturating_sub(1));
+            let next = self.lock().next(now);
             let wake_at = match next {
                 Next::Go => return Ok(self.permit()),
                 Next::Until(until) if until > deadline => return Err(until - now),

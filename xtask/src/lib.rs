@@ -47,3 +47,21 @@ pub fn default_generated() -> PathBuf {
 pub fn display(path: &Path) -> String {
     path.strip_prefix(workspace_root()).unwrap_or(path).display().to_string()
 }
+
+/// The CLI's version, as cargo resolves it (the xtask's own `CARGO_PKG_VERSION` is another): the
+/// version `cargo xtask man` prints in the pages.
+pub fn cli_version() -> Result<String, Vec<String>> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let output = std::process::Command::new(cargo)
+        .args(["metadata", "--no-deps", "--offline", "--format-version", "1"])
+        .current_dir(workspace_root())
+        .output()
+        .map_err(|e| vec![format!("cannot run cargo metadata: {e}")])?;
+    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .map_err(|e| vec![format!("cargo metadata did not answer JSON: {e}")])?;
+    let packages = metadata["packages"].as_array().into_iter().flatten();
+    packages
+        .filter(|p| p["name"] == "hostup-cli")
+        .find_map(|p| p["version"].as_str().map(String::from))
+        .ok_or_else(|| vec!["cargo metadata lists no hostup-cli".to_string()])
+}

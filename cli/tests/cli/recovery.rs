@@ -73,12 +73,23 @@ async fn gate_and_quota_refusals_exit_3_naming_gate_reason_and_code() {
     assert!(bad_name.stderr.contains("name"), "{}", bad_name.stderr);
 }
 
+/// Backup jobs take two job durations: 600 ms with the default 300 ms, past the CLI's first poll
+/// (500 ms), so each `--wait` took a second poll (1.25 s); at 100 ms the first poll sees it done.
+async fn quick_jobs() -> Sandbox {
+    Sandbox::builder().job_duration(Duration::from_millis(100)).start().await
+}
+
+/// The seeded backup of `vps`, from `backup list -o json`.
+async fn seeded_backup(sandbox: &Sandbox, home: &Home, vps: &str) -> String {
+    let list = run(sandbox, home, &["-o", "json", "vps", "backup", "list", vps]).await.json();
+    list[0]["id"].as_str().unwrap().to_string()
+}
+
 #[tokio::test]
-async fn backups_list_create_restore_three_ways_and_delete() {
-    let (sandbox, home) = (Sandbox::start().await, Home::new());
-    let (annual, monthly) = (fleet::ANNUAL_SEK, fleet::MONTHLY_SEK);
-    let list = run(&sandbox, &home, &["-o", "json", "vps", "backup", "list", annual]).await.json();
-    let seeded = list[0]["id"].as_str().unwrap().to_string();
+async fn backups_list_create_restore_in_place_and_delete() {
+    let (sandbox, home) = (quick_jobs().await, Home::new());
+    let annual = fleet::ANNUAL_SEK;
+    let seeded = seeded_backup(&sandbox, &home, annual).await;
     let table = run(&sandbox, &home, &["vps", "backup", "list", annual]).await;
     assert!(table.ok().starts_with("ID") && table.stdout.contains(&seeded), "{}", table.stdout);
     assert!(table.stderr.contains("canCreateBackup allowed"), "{}", table.stderr);
@@ -93,6 +104,20 @@ async fn backups_list_create_restore_three_ways_and_delete() {
         run(&sandbox, &home, &["vps", "backup", "restore", annual, &seeded, "--wait", "--yes"]).await;
     assert!(in_place.ok().contains("backup restore"), "{}", in_place.stdout);
 
+    let refused = run(&sandbox, &home, &["vps", "backup", "delete", annual, &seeded]).await;
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+    let deleted =
+        run(&sandbox, &home, &["-o", "json", "vps", "backup", "delete", annual, &seeded, "--yes"]).await;
+    assert_eq!(deleted.json()["deleted"], true);
+    let list = run(&sandbox, &home, &["-o", "json", "vps", "backup", "list", annual]).await.json();
+    assert!(list.as_array().unwrap().iter().all(|b| b["id"] != seeded.as_str()), "{list}");
+}
+
+#[tokio::test]
+async fn backups_restore_from_another_vps_and_to_a_new_payg_vps() {
+    let (sandbox, home) = (quick_jobs().await, Home::new());
+    let (annual, monthly) = (fleet::ANNUAL_SEK, fleet::MONTHLY_SEK);
+    let seeded = seeded_backup(&sandbox, &home, annual).await;
     let sources = run(&sandbox, &home, &["-o", "json", "vps", "backup", "sources", monthly]).await.json();
     assert!(sources.as_array().unwrap().iter().any(|s| s["id"] == annual), "{sources}");
     let cross = ["vps", "backup", "restore", monthly, &seeded, "--from-vps", annual, "--wait", "--yes"];
@@ -119,14 +144,6 @@ async fn backups_list_create_restore_three_ways_and_delete() {
     assert_ne!(new_vps, annual);
     let usage = run(&sandbox, &home, &["vps", "backup", "restore", annual, &seeded, "--name", "x"]).await;
     assert_eq!(usage.code, 2, "--name needs --to-payg: {}", usage.stderr);
-
-    let refused = run(&sandbox, &home, &["vps", "backup", "delete", annual, &seeded]).await;
-    assert_eq!(refused.code, 2, "{}", refused.stderr);
-    let deleted =
-        run(&sandbox, &home, &["-o", "json", "vps", "backup", "delete", annual, &seeded, "--yes"]).await;
-    assert_eq!(deleted.json()["deleted"], true);
-    let list = run(&sandbox, &home, &["-o", "json", "vps", "backup", "list", annual]).await.json();
-    assert!(list.as_array().unwrap().iter().all(|b| b["id"] != seeded.as_str()), "{list}");
 }
 
 #[tokio::test]

@@ -6,3 +6,4 @@ mod common;
 mod docs_check;
 mod fixtures;
 mod generate;
+mod man;

@@ -101,7 +101,10 @@ pub(crate) fn retry_after(headers: &HeaderMap, server_now: i64) -> Option<Durati
 pub(crate) fn wait_after_429(headers: &HeaderMap, server_now: i64) -> Option<Duration> {
     let stated = retry_after(headers, server_now);
     let until_reset = reset_ms(headers, server_now).and_then(|reset| {
-        let ahead = reset.checked_sub(server_now).filter(|ms| *ms >= 0)?;
+        // A reset up to a second behind `server_now` is a refusal counted just before its window
+        // ended and answered after: the window is over (waiting out `Retry-After`'s rounded-up
+        // second would hold every request for it). Further behind, the reset is not trusted.
+        let ahead = reset.checked_sub(server_now).filter(|ms| *ms >= -1000)?.max(0);
         Some(Duration::from_millis((ahead + reset_precision(headers)? + 1) as u64))
     });
     match (stated, until_reset) {

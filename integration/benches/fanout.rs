@@ -53,6 +53,8 @@ struct Scenario {
 
 struct Outcome {
     per_window: Vec<usize>,
+    /// When the first call finished: a late start (not the budget's doing) shows here.
+    first: Duration,
     elapsed: Duration,
     ok: usize,
     failed: usize,
@@ -144,6 +146,7 @@ async fn run(scenario: &Scenario) -> Outcome {
     }
     Outcome {
         per_window,
+        first: results.iter().map(|(_, at)| *at).min().unwrap_or_default(),
         elapsed,
         ok,
         failed: results.len() - ok,
@@ -268,7 +271,11 @@ async fn main() {
             outcome.rate_limited,
             outcome.requests.saturating_sub(scenario.calls as u64)
         );
-        println!("  calls finished per window: {:?}", outcome.per_window);
+        println!(
+            "  calls finished per window: {:?}; the first after {} ms",
+            outcome.per_window,
+            outcome.first.as_millis()
+        );
     }
     if only.is_none() {
         storm().await;

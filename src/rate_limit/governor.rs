@@ -143,7 +143,9 @@ impl State {
             }
             // A window that rolled over on our own count: its end is unknown until an answer
             // tells it, and the slots kept for reading the clock must outlast that.
-            (Some(n), None) if self.rolled && n <= self.reserve() && self.in_flight > 0 && self.unsure() => {
+            (Some(n), None)
+                if self.rolled && n <= self.reserve() && self.in_flight > 0 && self.spread().is_some() =>
+            {
                 Next::Answer(now + PROBE_PATIENCE)
             }
             (Some(n), _) => self.take(n, now),
@@ -169,9 +171,9 @@ impl State {
         self.go()
     }
 
-    /// Whether the server's clock is known too loosely for a window's end to be judged closely.
-    fn unsure(&self) -> bool {
-        self.clock.uncertainty().is_some_and(|ms| ms > SAMPLE_SPREAD)
+    /// How loosely (ms) the server's clock is known, when that is worth reading its `Date` ticks.
+    fn spread(&self) -> Option<i64> {
+        self.clock.uncertainty().filter(|ms| *ms > SAMPLE_SPREAD)
     }
 
     /// Slots of a window kept back to read the server's clock (see the [module docs](self)).
@@ -184,7 +186,7 @@ impl State {
     /// (each answer places the next), spaced to cover the clock's uncertainty with the slots left,
     /// and all sent before the window may end.
     fn sample(&self, now: Instant, left: u64, reset: i64) -> Option<Next> {
-        let spread = self.clock.uncertainty().filter(|ms| *ms > SAMPLE_SPREAD)?;
+        let spread = self.spread()?;
         let deadline = self.clock.earliest(reset).checked_sub(SAMPLE_MARGIN).filter(|d| *d > now)?;
         if self.in_flight > 0 {
             return Some(Next::Answer(deadline));
